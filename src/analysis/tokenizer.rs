@@ -1,0 +1,367 @@
+//! The mixed Chinese/Latin analyzer and its Tantivy adapter.
+//!
+//! Text is split by script first: runs of Han characters go to jieba in search mode
+//! (whole words plus their dictionary sub-words, so 微服务架构 is found by 微服务 and by
+//! 架构); runs of letters and digits are words, lowercased and stemmed when purely
+//! alphabetic. Technology names keep the symbols that make them what they are — `C++`,
+//! `C#`, `.NET`, `Node.js` — and full-width forms (`Ｋ８Ｓ`) fold to ASCII. Whitespace,
+//! punctuation and stop words yield no token.
+//!
+//! Index and query go through the same [`Analyzer`], registered in Tantivy under
+//! [`TOKENIZER_NAME`], so what a job says and what a profile says meet as the same terms.
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+use jieba_rs::Jieba;
+use rust_stemmers::{Algorithm, Stemmer};
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// The name the analyzer is registered under in the Tantivy index.
+pub const TOKENIZER_NAME: &str = "matcher_mixed";
+
+const USER_DICT: &str = include_str!("../../data/dict/user-dict.txt");
+const CORE_DICT: &str = include_str!("../../data/dict/core-zh.txt");
+const STOP_EN: &str = include_str!("../../data/stopwords/en.txt");
+const STOP_ZH: &str = include_str!("../../data/stopwords/zh.txt");
+
+/// Splits and normalises mixed Chinese/English text into index terms.
+///
+/// Building one loads jieba's dictionary and matcher's domain dictionary, which takes
+/// a noticeable fraction of a second: build it once and share it (it is `Sync`).
+///
+/// ```
+/// use matcher::Analyzer;
+/// let a = Analyzer::new();
+/// assert_eq!(a.terms("熟悉K8S、C++ 和 Node.js"), ["熟悉", "k8s", "c++", "node.js"]);
+/// ```
+pub struct Analyzer {
+    jieba: Jieba,
+    stemmer: Stemmer,
+    stop: HashSet<&'static str>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer::new()
+    }
+}
+
+impl std::fmt::Debug for Analyzer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Analyzer").finish_non_exhaustive()
+    }
+}
+
+impl Analyzer {
+    /// An analyzer with jieba's default dictionary, matcher's domain dictionaries
+    /// (`data/dict/user-dict.txt`, `data/dict/core-zh.txt`) and English stemming.
+    pub fn new() -> Analyzer {
+        let mut jieba = Jieba::new();
+        for line in USER_DICT.lines().chain(CORE_DICT.lines()) {
+            let mut parts = line.split_whitespace();
+            let (Some(word), freq) = (parts.next(), parts.next()) else {
+                continue;
+            };
+            if word.starts_with('#') {
+                continue;
+            }
+            jieba.add_word(word, freq.and_then(|f| f.parse().ok()), None);
+        }
+        let stop = STOP_EN
+            .lines()
+            .chain(STOP_ZH.lines())
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        Analyzer {
+            jieba,
+            stemmer: Stemmer::create(Algorithm::English),
+            stop,
+        }
+    }
+
+    /// Call `sink` with every term of `text` and the byte range it came from, in order.
+    pub fn for_each_term(&self, text: &str, mut sink: impl FnMut(&str, Range<usize>)) {
+        let mut word = String::new();
+        let mut chars = text.char_indices().peekable();
+        let mut prev: Option<char> = None;
+        while let Some(&(start, c)) = chars.peek() {
+            if is_han(c) {
+                let mut end = start;
+                while let Some(&(i, c)) = chars.peek() {
+                    if !is_han(c) {
+                        break;
+                    }
+                    end = i + c.len_utf8();
+                    chars.next();
+                }
+                self.han_run(&text[start..end], start, &mut sink);
+                prev = text[..end].chars().next_back();
+                continue;
+            }
+            let folded = fold(c);
+            let leading_dot = folded == '.'
+                && !prev.is_some_and(|p| fold(p).is_alphanumeric())
+                && text[start + c.len_utf8()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|n| fold(n).is_alphabetic() && !is_han(n));
+            if !(folded.is_alphanumeric() || leading_dot) {
+                prev = Some(c);
+                chars.next();
+                continue;
+            }
+            // A Latin (or other non-Han script) word.
+            word.clear();
+            let mut end = start;
+            let mut letters_only = true;
+            if leading_dot {
+                word.push('.');
+                chars.next();
+                end += 1;
+                letters_only = false;
+            }
+            while let Some(&(i, c)) = chars.peek() {
+                let f = fold(c);
+                if f.is_alphanumeric() && !is_han(c) {
+                    letters_only &= f.is_alphabetic();
+                    word.extend(f.to_lowercase());
+                    end = i + c.len_utf8();
+                    chars.next();
+                    continue;
+                }
+                let rest = &text[i..];
+                let after = |n: usize| rest[n..].chars().next().map(fold);
+                match f {
+                    // node.js, asp.net, 3.5 — but not a sentence's full stop.
+                    '.' if after(c.len_utf8()).is_some_and(|n| n.is_alphanumeric())
+                        && !word.is_empty() =>
+                    {
+                        word.push('.');
+                        letters_only = false;
+                        end = i + c.len_utf8();
+                        chars.next();
+                    }
+                    // c++, g++ (not a+b).
+                    '+' if c == '+' => {
+                        let plus = rest.bytes().take_while(|&b| b == b'+').count();
+                        if plus <= 2 && !after(plus).is_some_and(|n| n.is_alphanumeric()) {
+                            word.push_str(&rest[..plus]);
+                            letters_only = false;
+                            end = i + plus;
+                            for _ in 0..plus {
+                                chars.next();
+                            }
+                        }
+                        break;
+                    }
+                    // c#, f# (short names only: item#3 is two words).
+                    '#' if word.chars().count() <= 2
+                        && !after(c.len_utf8()).is_some_and(|n| n.is_alphanumeric()) =>
+                    {
+                        word.push('#');
+                        letters_only = false;
+                        end = i + c.len_utf8();
+                        chars.next();
+                        break;
+                    }
+                    // Possessive 's: "Master's" is "master".
+                    '\'' | '’'
+                        if after(c.len_utf8()).is_some_and(|n| n == 's' || n == 'S')
+                            && !after(c.len_utf8() + 1).is_some_and(|n| n.is_alphanumeric()) =>
+                    {
+                        chars.next();
+                        chars.next();
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            prev = text[..end].chars().next_back();
+            if self.stop.contains(word.as_str()) {
+                continue;
+            }
+            if letters_only && word.chars().count() > 2 {
+                let stemmed = self.stemmer.stem(&word);
+                sink(&stemmed, start..end);
+            } else {
+                sink(&word, start..end);
+            }
+        }
+    }
+
+    /// The terms of `text`, in order (duplicates kept).
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        self.for_each_term(text, |t, _| out.push(t.to_string()));
+        out
+    }
+
+    fn han_run(&self, run: &str, offset: usize, sink: &mut impl FnMut(&str, Range<usize>)) {
+        for tok in self.jieba.cut_for_search(run, true) {
+            if self.stop.contains(tok.word) {
+                continue;
+            }
+            sink(tok.word, offset + tok.byte_start..offset + tok.byte_end);
+        }
+    }
+}
+
+/// Han ideographs (CJK unified ideographs, extensions and compatibility forms).
+pub(crate) fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// Full-width ASCII forms (ＡＢＣ１２３＋＃．) to their ASCII equivalents.
+fn fold(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The analyzer as a Tantivy [`Tokenizer`].
+#[derive(Clone)]
+pub struct MixedTokenizer {
+    analyzer: Arc<Analyzer>,
+    tokens: Vec<Token>,
+}
+
+impl MixedTokenizer {
+    /// Wrap a shared analyzer.
+    pub fn new(analyzer: Arc<Analyzer>) -> MixedTokenizer {
+        MixedTokenizer {
+            analyzer,
+            tokens: Vec::new(),
+        }
+    }
+}
+
+impl Tokenizer for MixedTokenizer {
+    type TokenStream<'a> = VecTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
+        self.tokens.clear();
+        let tokens = &mut self.tokens;
+        self.analyzer.for_each_term(text, |term, range| {
+            tokens.push(Token {
+                offset_from: range.start,
+                offset_to: range.end,
+                position: tokens.len(),
+                text: term.to_string(),
+                position_length: 1,
+            })
+        });
+        VecTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+/// A token stream over tokens computed up front.
+pub struct VecTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    fn analyzer() -> &'static Analyzer {
+        static A: OnceLock<Analyzer> = OnceLock::new();
+        A.get_or_init(Analyzer::new)
+    }
+
+    #[test]
+    fn technology_names_stay_whole() {
+        let a = analyzer();
+        assert_eq!(
+            a.terms("C++, C#, .NET, Node.js; K8S"),
+            ["c++", "c#", ".net", "node.js", "k8s"]
+        );
+        assert_eq!(a.terms("ASP.NET and F# or g++"), ["asp.net", "f#", "g++"]);
+    }
+
+    #[test]
+    fn sentence_punctuation_is_not_part_of_words() {
+        let a = analyzer();
+        assert_eq!(a.terms("I know Kafka. Then Go!"), ["know", "kafka", "go"]);
+        assert_eq!(a.terms("a+b item#3"), ["b", "item", "3"]);
+    }
+
+    #[test]
+    fn english_is_lowercased_and_stemmed() {
+        let a = analyzer();
+        assert_eq!(a.terms("Managing Services"), ["manag", "servic"]);
+        assert_eq!(a.terms("Master's degree"), ["master", "degre"]);
+    }
+
+    #[test]
+    fn full_width_folds_to_ascii() {
+        assert_eq!(analyzer().terms("Ｋ８Ｓ"), ["k8s"]);
+    }
+
+    #[test]
+    fn domain_terms_stay_one_token() {
+        let a = analyzer();
+        for word in ["后端", "微服务", "高并发", "机器学习", "消息队列"] {
+            let terms = a.terms(&format!("熟悉{word}开发"));
+            assert!(terms.iter().any(|t| t == word), "{word} split: {terms:?}");
+        }
+    }
+
+    #[test]
+    fn mixed_text_splits_by_script() {
+        let terms =
+            analyzer().terms("IM中台服务端技术负责人，熟悉Kubernetes、消息队列（Kafka/RocketMQ）");
+        for t in [
+            "im",
+            "中台",
+            "服务端",
+            "负责人",
+            "kubernet",
+            "消息队列",
+            "kafka",
+            "rocketmq",
+        ] {
+            assert!(terms.iter().any(|x| x == t), "{t} missing from {terms:?}");
+        }
+        assert!(!terms.iter().any(|t| {
+            t.chars()
+                .any(|c| c.is_whitespace() || "，、（）/".contains(c))
+        }));
+    }
+
+    #[test]
+    fn offsets_point_at_the_source() {
+        let text = "熟悉 Node.js 与 微服务";
+        analyzer().for_each_term(text, |term, range| {
+            let src = &text[range];
+            assert!(
+                src.to_lowercase() == term || src.chars().all(is_han),
+                "{term} vs {src}"
+            );
+        });
+    }
+}

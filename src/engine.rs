@@ -1,0 +1,442 @@
+//! The engine: the one object a hiring tool (or the CLI) holds.
+//!
+//! [`Matcher`] ties the stages together — ingest, profile/job parsing, the shared
+//! [`Analyzer`], the Tantivy index, retrieval and ranking — and owns the thread pool
+//! that parallel work runs on. Build it once per process with [`MatcherBuilder`]; it
+//! loads the dictionaries once and opens the index lazily.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tantivy::{IndexReader, Term, doc};
+
+use crate::analysis::Analyzer;
+use crate::error::{Error, Result};
+use crate::index::{self, Store};
+use crate::ingest::{self, DEFAULT_MAX_FILE_BYTES, SourceFile, Text};
+use crate::job::Job;
+use crate::profile::Profile;
+use crate::rank::{self, Ranking};
+use crate::retrieve::{self, JobTerms};
+
+/// Configures and builds a [`Matcher`].
+///
+/// ```no_run
+/// let matcher = matcher::Matcher::builder().index_dir("index").threads(2).build()?;
+/// # Ok::<(), matcher::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct MatcherBuilder {
+    index_dir: PathBuf,
+    threads: usize,
+    max_file_bytes: u64,
+    writer_memory: usize,
+}
+
+impl Default for MatcherBuilder {
+    fn default() -> Self {
+        MatcherBuilder {
+            index_dir: PathBuf::from("index"),
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            writer_memory: 256 * 1024 * 1024,
+        }
+    }
+}
+
+impl MatcherBuilder {
+    /// Where the index lives. By default, `./index`.
+    pub fn index_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.index_dir = dir.into();
+        self
+    }
+
+    /// How many threads parsing and ranking use. `1` runs everything on the calling
+    /// thread; results are identical for any value. By default, the number of CPUs.
+    pub fn threads(mut self, threads: usize) -> Self {
+        self.threads = threads.max(1);
+        self
+    }
+
+    /// The largest input file read, in bytes. By default, 20 MiB.
+    pub fn max_file_bytes(mut self, bytes: u64) -> Self {
+        self.max_file_bytes = bytes;
+        self
+    }
+
+    /// Memory budget of the index writer, in bytes (at least 15 MB per thread).
+    /// By default, 256 MiB.
+    pub fn writer_memory(mut self, bytes: usize) -> Self {
+        self.writer_memory = bytes;
+        self
+    }
+
+    /// Load the analyzer and build the engine. The index is opened on first use.
+    pub fn build(self) -> Result<Matcher> {
+        let pool = if self.threads > 1 {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(self.threads)
+                    .thread_name(|i| format!("matcher-{i}"))
+                    .build()
+                    .map_err(|e| {
+                        Error::usage(format!("cannot start {} threads: {e}", self.threads))
+                    })?,
+            )
+        } else {
+            None
+        };
+        Ok(Matcher {
+            config: self,
+            analyzer: Arc::new(Analyzer::new()),
+            pool,
+            searching: OnceLock::new(),
+        })
+    }
+}
+
+/// Options of one indexing run.
+#[derive(Clone, Debug, Default)]
+pub struct IndexOptions {
+    /// Remove indexed profiles whose source file no longer exists. By default, off.
+    pub prune: bool,
+    /// Delete the existing index first and build from scratch. By default, off.
+    pub rebuild: bool,
+}
+
+/// What an indexing run did.
+#[derive(Debug, Default, Serialize)]
+pub struct IndexReport {
+    /// Profiles new to the index.
+    pub indexed: usize,
+    /// Profiles whose file changed and were replaced.
+    pub updated: usize,
+    /// Profiles whose file is unchanged since it was indexed.
+    pub skipped: usize,
+    /// Profiles removed because their file is gone (with `prune`).
+    pub pruned: usize,
+    /// Files in the walked directories that are not of a type matcher reads.
+    pub ignored: usize,
+    /// Files that could not be indexed, each with its error.
+    #[serde(skip)]
+    pub failures: Vec<Error>,
+    /// Wall time of the run.
+    #[serde(serialize_with = "secs")]
+    pub elapsed: Duration,
+}
+
+fn secs<S: serde::Serializer>(d: &Duration, s: S) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_f64(d.as_secs_f64())
+}
+
+impl IndexReport {
+    /// Files that failed.
+    pub fn failed(&self) -> usize {
+        self.failures.len()
+    }
+}
+
+/// What [`Matcher::parse_file`] understood of a file.
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Parsed {
+    /// A résumé.
+    Profile(Profile),
+    /// A job description.
+    Job(Job),
+}
+
+/// Whether a file is read as a profile or a job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocKind {
+    /// A résumé.
+    Profile,
+    /// A job description.
+    Job,
+}
+
+/// The matching engine.
+pub struct Matcher {
+    config: MatcherBuilder,
+    analyzer: Arc<Analyzer>,
+    pool: Option<rayon::ThreadPool>,
+    searching: OnceLock<(Store, IndexReader)>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Matcher")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Matcher {
+    /// A builder with the default configuration.
+    pub fn builder() -> MatcherBuilder {
+        MatcherBuilder::default()
+    }
+
+    /// The index directory.
+    pub fn index_dir(&self) -> &Path {
+        &self.config.index_dir
+    }
+
+    /// Whether an index exists at the configured directory.
+    pub fn index_exists(&self) -> bool {
+        index::exists(&self.config.index_dir)
+    }
+
+    /// The shared analyzer.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// Run `f` on the engine's pool, or right here with one thread.
+    fn install<R: Send>(&self, f: impl FnOnce() -> R + Send) -> R {
+        match &self.pool {
+            Some(pool) => pool.install(f),
+            None => f(),
+        }
+    }
+
+    /// Index the profile files under `paths` (files or directories, walked recursively).
+    ///
+    /// Re-indexing a file replaces its profile (upsert by id); an unchanged file is
+    /// skipped. The run commits once at the end: if it is interrupted, the index keeps
+    /// its previous state. A file that cannot be read is reported in
+    /// [`IndexReport::failures`] and the others are indexed.
+    pub fn index<P: AsRef<Path> + Sync>(
+        &self,
+        paths: &[P],
+        options: &IndexOptions,
+    ) -> Result<IndexReport> {
+        let start = Instant::now();
+        let dir = &self.config.index_dir;
+        if options.rebuild {
+            Store::remove(dir)?;
+        }
+        let store = Store::open_or_create(dir, &self.analyzer)?;
+        let mut writer = store.writer(self.config.writer_memory, self.config.threads)?;
+        let stored = store.stored()?;
+
+        let walk = ingest::walk(paths);
+        let mut report = IndexReport {
+            ignored: walk.ignored,
+            failures: walk.errors,
+            ..IndexReport::default()
+        };
+        let max = self.config.max_file_bytes;
+        let parsed: Vec<Result<(SourceFile, Profile)>> = self.install(|| {
+            walk.files
+                .into_par_iter()
+                .map(|file| {
+                    let profile = guarded(&file.path, || {
+                        let text = ingest::read_file(&file.path, max)?;
+                        Ok(Profile::parse(file.id.clone(), text))
+                    })?;
+                    Ok((file, profile))
+                })
+                .collect()
+        });
+
+        let fields = store.fields;
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        for item in parsed {
+            let (file, profile) = match item {
+                Ok(ok) => ok,
+                Err(err) => {
+                    report.failures.push(err);
+                    continue;
+                }
+            };
+            if let Some(first) = seen.get(&file.id) {
+                report.failures.push(Error::input(
+                    &file.path,
+                    format!(
+                        "duplicate id `{}`: already taken by {}",
+                        file.id,
+                        first.display()
+                    ),
+                ));
+                continue;
+            }
+            seen.insert(file.id.clone(), file.path.clone());
+            let path = absolute(&file.path);
+            let hash = index::content_hash(&profile.text);
+            match stored.get(&file.id) {
+                Some(s) if s.hash == hash && s.path == path => {
+                    report.skipped += 1;
+                    continue;
+                }
+                Some(_) => {
+                    writer.delete_term(Term::from_field_text(fields.id, &file.id));
+                    report.updated += 1;
+                }
+                None => report.indexed += 1,
+            }
+            let mut doc = doc!(
+                fields.id => file.id.as_str(),
+                fields.path => path.as_str(),
+                fields.hash => hash,
+                fields.body => profile.ranking_text.as_str(),
+            );
+            if let Some(name) = &profile.personal.name {
+                doc.add_text(fields.name, name);
+            }
+            if let Some(headline) = &profile.headline {
+                doc.add_text(fields.headline, headline);
+            }
+            writer.add_document(doc)?;
+        }
+        if options.prune {
+            for (id, s) in &stored {
+                if !seen.contains_key(id) && !Path::new(&s.path).exists() {
+                    writer.delete_term(Term::from_field_text(fields.id, id));
+                    report.pruned += 1;
+                }
+            }
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        report.elapsed = start.elapsed();
+        Ok(report)
+    }
+
+    fn searching(&self) -> Result<&(Store, IndexReader)> {
+        if let Some(s) = self.searching.get() {
+            return Ok(s);
+        }
+        let store = Store::open(&self.config.index_dir, &self.analyzer)?;
+        let reader = store.reader()?;
+        Ok(self.searching.get_or_init(|| (store, reader)))
+    }
+
+    /// Rank the indexed profiles against `job`, best `top` first.
+    pub fn rank(&self, job: &Job, top: usize) -> Result<Ranking> {
+        let (store, reader) = self.searching()?;
+        let searcher = reader.searcher();
+        let terms = JobTerms::new(&self.analyzer, job);
+        let query = terms.query(&store.fields);
+        let candidates = retrieve::candidates(&searcher, query.as_ref(), top)?;
+        let results = rank::rank(
+            &searcher,
+            &store.fields,
+            &self.analyzer,
+            &terms,
+            candidates,
+            top,
+        )?;
+        Ok(Ranking {
+            job_id: job.id.clone(),
+            job_title: job.title.clone(),
+            results,
+        })
+    }
+
+    /// Rank the profiles against many jobs in parallel on the engine's pool. Results come
+    /// back in the order of `jobs`.
+    pub fn rank_many(&self, jobs: &[Job], top: usize) -> Vec<Result<Ranking>> {
+        if let Err(e) = self.searching() {
+            let msg = e.to_string();
+            return jobs
+                .iter()
+                .map(|_| Err(Error::usage(msg.clone())))
+                .collect();
+        }
+        self.install(|| jobs.par_iter().map(|job| self.rank(job, top)).collect())
+    }
+
+    /// Read and parse a job description file. Its id is the file name without extension.
+    pub fn read_job(&self, path: &Path) -> Result<Job> {
+        let text = ingest::read_file(path, self.config.max_file_bytes)?;
+        Ok(Job::parse(file_stem(path), text))
+    }
+
+    /// Read every job file under `paths` (directories walked). Unreadable files come
+    /// back as errors, the rest as jobs, in walk order.
+    pub fn read_jobs<P: AsRef<Path>>(&self, paths: &[P]) -> (Vec<Job>, Vec<Error>) {
+        let walk = ingest::walk(paths);
+        let mut errors = walk.errors;
+        let mut jobs = Vec::new();
+        let mut ids = HashSet::new();
+        for file in walk.files {
+            match self.read_job(&file.path) {
+                Ok(job) if !ids.insert(job.id.clone()) => errors.push(Error::input(
+                    &file.path,
+                    format!(
+                        "duplicate job id `{}` (another job file has the same name)",
+                        job.id
+                    ),
+                )),
+                Ok(job) => jobs.push(job),
+                Err(e) => errors.push(e),
+            }
+        }
+        (jobs, errors)
+    }
+
+    /// What the engine understands of one file, read as `kind` (guessed when `None`:
+    /// a file in a `jobs` directory or with job-posting sections is a job).
+    pub fn parse_file(&self, path: &Path, kind: Option<DocKind>) -> Result<Parsed> {
+        let text = ingest::read_file(path, self.config.max_file_bytes)?;
+        let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
+        Ok(match kind {
+            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text)),
+            DocKind::Profile => Parsed::Profile(Profile::parse(file_stem(path), text)),
+        })
+    }
+}
+
+/// Run one file's parsing so that a bug triggered by one pathological file becomes that
+/// file's error instead of taking the whole run down.
+fn guarded<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(Error::input(
+            path,
+            "internal error while parsing this file (please report it with the file)",
+        ))
+    })
+}
+
+fn file_stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn absolute(path: &Path) -> String {
+    std::path::absolute(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Job postings have sections résumés don't.
+fn guess_kind(path: &Path, text: &Text) -> DocKind {
+    let in_jobs_dir = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .any(|c| matches!(c.as_os_str().to_str(), Some("jobs" | "job" | "queries")));
+    const JOB_WORDS: &[&str] = &[
+        "任职要求",
+        "岗位职责",
+        "岗位要求",
+        "职位描述",
+        "requirements",
+        "responsibilities",
+        "nice to have",
+        "what you'll do",
+    ];
+    let lower = text.text.to_lowercase();
+    if in_jobs_dir || JOB_WORDS.iter().any(|w| lower.contains(w)) {
+        DocKind::Job
+    } else {
+        DocKind::Profile
+    }
+}

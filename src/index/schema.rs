@@ -1,0 +1,64 @@
+//! The index schema: which profile fields are indexed, stored and fast.
+//!
+//! Only the ranking text (personal data blanked) and the headline are indexed for
+//! search. The name is stored for display and never indexed. Bump [`SCHEMA_VERSION`]
+//! whenever fields, the analyzer or extraction change what an index holds.
+
+use tantivy::schema::{
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::analysis::TOKENIZER_NAME;
+
+/// The version of what an index holds. An index with another version is refused.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The fields of the profile index.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields {
+    /// Profile id (raw, exact): the upsert and delete key.
+    pub id: Field,
+    /// Source file path as given to `index`: to prune ids whose file is gone.
+    pub path: Field,
+    /// Content hash: to skip unchanged files.
+    pub hash: Field,
+    /// Display name (personal data): stored only, never indexed.
+    pub name: Field,
+    /// Headline (current title): indexed and stored.
+    pub headline: Field,
+    /// Ranking text (personal data blanked): indexed; stored for snippets and evidence.
+    pub body: Field,
+}
+
+pub(crate) fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |stored: bool| {
+        let indexing = TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+        let opts = TextOptions::default().set_indexing_options(indexing);
+        if stored { opts.set_stored() } else { opts }
+    };
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED | FAST),
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        hash: b.add_u64_field("hash", FAST | STORED),
+        name: b.add_text_field("name", STORED),
+        headline: b.add_text_field("headline", text(true)),
+        body: b.add_text_field("body", text(true)),
+    };
+    (b.build(), fields)
+}
+
+impl Fields {
+    pub(crate) fn from_schema(schema: &Schema) -> Option<Fields> {
+        Some(Fields {
+            id: schema.get_field("id").ok()?,
+            path: schema.get_field("path").ok()?,
+            hash: schema.get_field("hash").ok()?,
+            name: schema.get_field("name").ok()?,
+            headline: schema.get_field("headline").ok()?,
+            body: schema.get_field("body").ok()?,
+        })
+    }
+}

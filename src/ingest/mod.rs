@@ -1,0 +1,346 @@
+//! Ingest: files on disk → plain text with its heading structure.
+//!
+//! This is the first stage of the pipeline and the only one that touches input files.
+//! It owns everything about *formats* — how a file is found ([`walk`]), decoded
+//! ([`decode`]) and flattened to text ([`html`], [`markdown`]) — and nothing about
+//! *meaning*: what a heading or a line says is for the profile and job stage.
+//!
+//! Every failure names the file and says what is wrong with it, so one bad file can be
+//! reported and skipped without losing the others.
+
+mod html;
+mod markdown;
+mod walk;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+
+pub use walk::{SourceFile, walk};
+
+/// The largest file read by default (20 MiB). Résumés and job descriptions are a few
+/// kilobytes; anything this big is almost certainly not one.
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 20 * 1024 * 1024;
+
+/// The formats matcher reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum Format {
+    /// Plain text (`.txt`, or no extension).
+    Text,
+    /// Markdown (`.md`, `.markdown`).
+    Markdown,
+    /// HTML (`.html`, `.htm`).
+    Html,
+}
+
+impl Format {
+    /// The format a file name implies, or `None` for an extension matcher does not read.
+    ///
+    /// ```
+    /// use matcher::Format;
+    /// assert_eq!(Format::from_path("cv.md".as_ref()), Some(Format::Markdown));
+    /// assert_eq!(Format::from_path("README".as_ref()), Some(Format::Text));
+    /// assert_eq!(Format::from_path("photo.png".as_ref()), None);
+    /// ```
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let Some(ext) = path.extension() else {
+            return Some(Format::Text);
+        };
+        match ext.to_str()?.to_ascii_lowercase().as_str() {
+            "txt" | "text" => Some(Format::Text),
+            "md" | "markdown" => Some(Format::Markdown),
+            "html" | "htm" | "xhtml" => Some(Format::Html),
+            _ => None,
+        }
+    }
+}
+
+/// A heading found in the source's own structure (an HTML `<h2>`, a Markdown `##`).
+///
+/// Plain text has no such structure; the profile stage also recognises heading-like
+/// lines ("工作经历", "Requirements:") in any format.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    /// 1 for the outermost heading level, up to 6.
+    pub level: u8,
+    /// Byte range of the heading's text in [`Text::text`].
+    pub span: Range<usize>,
+}
+
+/// The text of one input, flattened: one logical line per block, headings marked.
+#[derive(Clone, Debug, Serialize)]
+pub struct Text {
+    /// The text. Lines are separated by `\n`; blocks (paragraphs, list items, table
+    /// rows) start on a line of their own.
+    pub text: String,
+    /// Headings from the source's structure, in order.
+    pub headings: Vec<Heading>,
+    /// The format the text came from.
+    pub format: Format,
+}
+
+impl Text {
+    /// Flatten `source` of the given format into text.
+    ///
+    /// ```
+    /// use matcher::{Format, Text};
+    /// let t = Text::parse("<h2>Skills</h2><ul><li>Rust</li><li>Go</li></ul>", Format::Html);
+    /// assert_eq!(t.text, "Skills\n- Rust\n- Go");
+    /// assert_eq!(&t.text[t.headings[0].span.clone()], "Skills");
+    /// ```
+    pub fn parse(source: &str, format: Format) -> Text {
+        let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+        let mut builder = match format {
+            Format::Text => {
+                let mut b = TextBuilder::default();
+                for line in source.lines() {
+                    b.push_text(line.trim_end());
+                    b.newline();
+                }
+                b
+            }
+            Format::Markdown => markdown::flatten(source),
+            Format::Html => html::flatten(source),
+        };
+        builder.finish(format)
+    }
+}
+
+/// Read one file: check its size, decode it, flatten it.
+///
+/// `max_bytes` bounds the file size ([`DEFAULT_MAX_FILE_BYTES`] by default in the
+/// engine). Errors name the file.
+pub fn read_file(path: &Path, max_bytes: u64) -> Result<Text> {
+    let format = Format::from_path(path).ok_or_else(|| {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        Error::input(path, format!("unsupported file type .{ext} (matcher reads .txt, .md, .html and files without extension)"))
+    })?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(Error::input(path, "is a directory"));
+    }
+    if meta.len() > max_bytes {
+        return Err(Error::input(
+            path,
+            format!(
+                "file is {} bytes, over the {} byte limit",
+                meta.len(),
+                max_bytes
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    let source = decode(&bytes).map_err(|reason| Error::input(path, reason))?;
+    let text = Text::parse(&source, format);
+    if text.text.trim().is_empty() {
+        return Err(Error::input(path, "no text found in the file"));
+    }
+    Ok(text)
+}
+
+/// Decode raw file bytes to a string: UTF-8, with or without a byte-order mark.
+///
+/// Anything else is refused with a reason a user can act on.
+pub fn decode(bytes: &[u8]) -> std::result::Result<String, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file".into());
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("UTF-16 text is not supported yet; save the file as UTF-8".into());
+    }
+    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err("binary file (contains NUL bytes), not text".into());
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.replace("\r\n", "\n").replace('\r', "\n")),
+        Err(e) => Err(format!(
+            "not valid UTF-8 (at byte {}); GBK, Big5 and other encodings are not supported yet, \
+             save the file as UTF-8",
+            e.valid_up_to()
+        )),
+    }
+}
+
+/// Accumulates flattened text line by line for the format readers.
+#[derive(Default)]
+pub(crate) struct TextBuilder {
+    text: String,
+    headings: Vec<Heading>,
+    heading_start: Option<(u8, usize)>,
+    /// Whether the last character written was a space (to collapse runs).
+    pending_space: bool,
+}
+
+impl TextBuilder {
+    /// Append inline text, collapsing whitespace runs into one space.
+    pub(crate) fn push_inline(&mut self, s: &str) {
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.pending_space = true;
+            } else {
+                if self.pending_space && !self.at_line_start() {
+                    self.text.push(' ');
+                }
+                self.pending_space = false;
+                self.text.push(c);
+            }
+        }
+    }
+
+    /// Append text verbatim (no whitespace folding), e.g. a plain-text line.
+    pub(crate) fn push_text(&mut self, s: &str) {
+        if self.pending_space && !self.at_line_start() {
+            self.text.push(' ');
+        }
+        self.pending_space = false;
+        self.text.push_str(s);
+    }
+
+    /// End the current line, if anything is on it.
+    pub(crate) fn newline(&mut self) {
+        self.pending_space = false;
+        if !self.at_line_start() {
+            self.text.push('\n');
+        }
+    }
+
+    /// Begin a block that starts a new line (paragraph, list item, row).
+    pub(crate) fn block(&mut self) {
+        self.newline();
+    }
+
+    pub(crate) fn start_heading(&mut self, level: u8) {
+        self.newline();
+        self.heading_start = Some((level, self.text.len()));
+    }
+
+    pub(crate) fn end_heading(&mut self) {
+        if let Some((level, start)) = self.heading_start.take() {
+            let end = self.text.trim_end().len().max(start);
+            if end > start {
+                self.headings.push(Heading {
+                    level,
+                    span: start..end,
+                });
+            }
+        }
+        self.newline();
+    }
+
+    fn at_line_start(&self) -> bool {
+        self.text.is_empty() || self.text.ends_with('\n')
+    }
+
+    fn finish(&mut self, format: Format) -> Text {
+        // Drop trailing spaces and runs of blank lines; keep heading spans valid by
+        // rebuilding both together.
+        let mut out = String::with_capacity(self.text.len());
+        let mut map = Vec::new(); // (old_line_start, new_line_start, len)
+        let mut offset = 0;
+        let mut blank_run = 0;
+        for line in self.text.split('\n') {
+            let trimmed = line.trim_end();
+            let lead = trimmed.len() - trimmed.trim_start().len();
+            let content = trimmed.trim_start();
+            if content.is_empty() {
+                blank_run += 1;
+            } else {
+                if !out.is_empty() {
+                    out.push('\n');
+                }
+                blank_run = 0;
+                map.push((offset + lead, out.len(), content.len()));
+                out.push_str(content);
+            }
+            offset += line.len() + 1;
+        }
+        let _ = blank_run;
+        let remap = |old: usize| -> Option<usize> {
+            map.iter()
+                .find(|(o, _, len)| old >= *o && old <= o + len)
+                .map(|(o, n, _)| n + (old - o))
+        };
+        let headings = self
+            .headings
+            .iter()
+            .filter_map(|h| {
+                let start = remap(h.span.start)?;
+                let end = remap(h.span.end)?;
+                (end > start).then_some(Heading {
+                    level: h.level,
+                    span: start..end,
+                })
+            })
+            .collect();
+        Text {
+            text: out,
+            headings,
+            format,
+        }
+    }
+}
+
+/// The identifier of a file indexed under `root`: its path relative to `root`, without
+/// extension, with `/` separators (`corpus/profiles/a.md` under `corpus/profiles` is `a`).
+pub fn id_for(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let rel: PathBuf = rel.with_extension("");
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(s) => Some(s.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_keeps_lines() {
+        let t = Text::parse("Name\r\n\r\n\r\nSkills: Rust  \n", Format::Text);
+        assert_eq!(t.text.replace('\r', ""), "Name\nSkills: Rust");
+    }
+
+    #[test]
+    fn bom_is_stripped() {
+        let s = decode(b"\xEF\xBB\xBFhello").unwrap();
+        assert_eq!(Text::parse(&s, Format::Text).text, "hello");
+    }
+
+    #[test]
+    fn refuses_non_utf8_binary_and_empty() {
+        assert!(
+            decode(b"\xC4\xE3\xBA\xC3 gbk")
+                .unwrap_err()
+                .contains("UTF-8")
+        );
+        assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
+        assert!(decode(b"  \n ").unwrap_err().contains("empty"));
+        assert!(decode(b"\xFF\xFEa\0").unwrap_err().contains("UTF-16"));
+    }
+
+    #[test]
+    fn ids_are_relative_without_extension() {
+        assert_eq!(
+            id_for(
+                Path::new("corpus/profiles"),
+                Path::new("corpus/profiles/a.md")
+            ),
+            "a"
+        );
+        assert_eq!(id_for(Path::new("c"), Path::new("c/zh/b.html")), "zh/b");
+        assert_eq!(id_for(Path::new("c"), Path::new("c/noext")), "noext");
+    }
+}

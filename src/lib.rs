@@ -1,0 +1,50 @@
+//! # matcher
+//!
+//! A candidate–job matching engine for Chinese, English and mixed text.
+//!
+//! Résumés are read from plain text, Markdown and HTML, parsed into [`Profile`]s (with
+//! personal data kept apart so that it can never influence a ranking) and indexed in an
+//! on-disk [Tantivy](https://docs.rs/tantivy) index through one [`Analyzer`] that
+//! segments Chinese with jieba and stems English. A [`Job`] description is parsed the
+//! same way and ranked against the index with BM25.
+//!
+//! The data flows through the modules in this order: `ingest` (files → text),
+//! `profile` / `job` (text → structure), `analysis` (terms), `index` (Tantivy),
+//! `retrieve` (BM25 candidates), `rank` (ordered, explained results), `output`
+//! (table, JSON, TREC). [`Matcher`] ties them together; the `matcher` binary is a thin
+//! client of this same API.
+//!
+//! ```no_run
+//! use matcher::{IndexOptions, Matcher};
+//!
+//! let matcher = Matcher::builder().index_dir("index").build()?;
+//! matcher.index(&["corpus/profiles"], &IndexOptions::default())?;
+//! let job = matcher.read_job("corpus/jobs/zh-im-backend-lead.md".as_ref())?;
+//! for m in matcher.rank(&job, 10)?.results {
+//!     println!("{} {} {:.2}", m.rank, m.id, m.score);
+//! }
+//! # Ok::<(), matcher::Error>(())
+//! ```
+
+#![deny(missing_docs)]
+
+mod analysis;
+mod engine;
+mod error;
+mod index;
+mod ingest;
+mod job;
+mod output;
+mod profile;
+mod rank;
+mod retrieve;
+
+pub use analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
+pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
+pub use error::{Error, ErrorKind, Result};
+pub use index::SCHEMA_VERSION;
+pub use ingest::{DEFAULT_MAX_FILE_BYTES, Format, Heading, Text};
+pub use job::Job;
+pub use output::{TREC_RUN_NAME, write_json, write_jsonl, write_table, write_trec};
+pub use profile::{Personal, Profile};
+pub use rank::{Match, Ranking};

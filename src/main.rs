@@ -1,0 +1,317 @@
+//! The `matcher` command line: a thin client of the library.
+//!
+//! Exit codes: 0 success; 1 partial failure (some inputs rejected, the rest done);
+//! 2 usage or fatal error. Errors go to stderr, one line each, naming the file.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+use matcher::{DocKind, IndexOptions, IndexReport, Matcher, Parsed, Ranking};
+
+/// Rank candidate profiles against job descriptions — Chinese, English or mixed.
+#[derive(Parser)]
+#[command(name = "matcher", version, about, long_about = None)]
+struct Cli {
+    /// Index directory.
+    #[arg(long, global = true, default_value = "index", value_name = "DIR")]
+    index: PathBuf,
+    /// Worker threads (default: number of CPUs).
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build or update the index from profile files and directories.
+    Index {
+        /// Remove indexed profiles whose file no longer exists.
+        #[arg(long)]
+        prune: bool,
+        /// Delete the existing index and build it from scratch.
+        #[arg(long)]
+        rebuild: bool,
+        /// Profile files or directories (walked recursively).
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<PathBuf>,
+    },
+    /// Rank the indexed profiles against one job description.
+    Query {
+        /// How many profiles to show.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        top: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+        format: QueryFormat,
+        /// The job description file.
+        #[arg(value_name = "JOB_FILE")]
+        job: PathBuf,
+    },
+    /// Rank the indexed profiles against many job descriptions (batch).
+    Rank {
+        /// How many profiles per job.
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        top: usize,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RankFormat::Jsonl)]
+        format: RankFormat,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Job files or directories (walked recursively).
+        #[arg(required = true, value_name = "JOB_PATH")]
+        jobs: Vec<PathBuf>,
+    },
+    /// Show what the engine understood of one profile or job file.
+    Parse {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+        format: ParseFormat,
+        /// Read the file as a profile or a job (default: guessed).
+        #[arg(long = "as", value_enum, value_name = "KIND")]
+        kind: Option<Kind>,
+        /// The file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum QueryFormat {
+    Table,
+    Json,
+    Trec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RankFormat {
+    Jsonl,
+    Trec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ParseFormat {
+    Json,
+    Text,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Kind {
+    Profile,
+    Job,
+}
+
+/// How a command ended when it did not fail outright.
+enum Outcome {
+    Done,
+    Partial,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(Outcome::Done) => ExitCode::SUCCESS,
+        Ok(Outcome::Partial) => ExitCode::from(1),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("matcher: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    let mut builder = Matcher::builder().index_dir(&cli.index);
+    if let Some(n) = cli.threads {
+        builder = builder.threads(n);
+    }
+    let matcher = builder.build()?;
+    match cli.command {
+        Command::Index {
+            prune,
+            rebuild,
+            paths,
+        } => {
+            let report = matcher.index(&paths, &IndexOptions { prune, rebuild })?;
+            print_report(&report);
+            Ok(if report.failed() > 0 {
+                Outcome::Partial
+            } else {
+                Outcome::Done
+            })
+        }
+        Command::Query { top, format, job } => {
+            ensure_index(&matcher)?;
+            let job = matcher.read_job(&job)?;
+            let ranking = matcher.rank(&job, top)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                QueryFormat::Table => matcher::write_table(&mut out, &ranking)?,
+                QueryFormat::Json => matcher::write_json(&mut out, &ranking)?,
+                QueryFormat::Trec => matcher::write_trec(&mut out, &ranking)?,
+            }
+            out.flush()?;
+            Ok(Outcome::Done)
+        }
+        Command::Rank {
+            top,
+            format,
+            out,
+            jobs,
+        } => {
+            ensure_index(&matcher)?;
+            let (jobs, errors) = matcher.read_jobs(&jobs);
+            for e in &errors {
+                eprintln!("matcher: {e}");
+            }
+            let mut sink: Box<dyn Write> = match &out {
+                Some(path) => Box::new(BufWriter::new(
+                    std::fs::File::create(path)
+                        .with_context(|| format!("creating {}", path.display()))?,
+                )),
+                None => Box::new(BufWriter::new(io::stdout().lock())),
+            };
+            let mut failed = errors.len();
+            for (job, ranking) in jobs.iter().zip(matcher.rank_many(&jobs, top)) {
+                match ranking {
+                    Ok(ranking) => write_ranking(&mut sink, &ranking, format)?,
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("matcher: job {}: {e}", job.id);
+                    }
+                }
+            }
+            sink.flush()?;
+            Ok(if failed > 0 {
+                Outcome::Partial
+            } else {
+                Outcome::Done
+            })
+        }
+        Command::Parse { format, kind, file } => {
+            let kind = kind.map(|k| match k {
+                Kind::Profile => DocKind::Profile,
+                Kind::Job => DocKind::Job,
+            });
+            let parsed = matcher.parse_file(&file, kind)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                ParseFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &parsed)?;
+                    writeln!(out)?;
+                }
+                ParseFormat::Text => print_parsed(&mut out, &parsed)?,
+            }
+            out.flush()?;
+            Ok(Outcome::Done)
+        }
+    }
+}
+
+fn write_ranking(w: &mut dyn Write, ranking: &Ranking, format: RankFormat) -> io::Result<()> {
+    match format {
+        RankFormat::Jsonl => matcher::write_jsonl(w, ranking),
+        RankFormat::Trec => matcher::write_trec(w, ranking),
+    }
+}
+
+/// `query` and `rank` on a fresh clone: build the index from the bundled corpus first.
+fn ensure_index(matcher: &Matcher) -> anyhow::Result<()> {
+    if matcher.index_exists() {
+        return Ok(());
+    }
+    let corpus = Path::new("corpus");
+    if !corpus.is_dir() {
+        return Ok(()); // ranking reports the missing index with how to build one
+    }
+    let profiles = corpus.join("profiles");
+    let source = if profiles.is_dir() {
+        profiles
+    } else {
+        corpus.to_path_buf()
+    };
+    eprintln!(
+        "matcher: no index at {}; building it from {} first",
+        matcher.index_dir().display(),
+        source.display()
+    );
+    let report = matcher.index(&[source], &IndexOptions::default())?;
+    for e in &report.failures {
+        eprintln!("matcher: {e}");
+    }
+    eprintln!("matcher: {}", summary(&report));
+    Ok(())
+}
+
+fn summary(r: &IndexReport) -> String {
+    format!(
+        "indexed {}, updated {}, skipped {}, failed {}{}{} in {:.2}s",
+        r.indexed,
+        r.updated,
+        r.skipped,
+        r.failed(),
+        if r.pruned > 0 {
+            format!(", pruned {}", r.pruned)
+        } else {
+            String::new()
+        },
+        if r.ignored > 0 {
+            format!(", ignored {} files of other types", r.ignored)
+        } else {
+            String::new()
+        },
+        r.elapsed.as_secs_f64()
+    )
+}
+
+fn print_report(report: &IndexReport) {
+    for e in &report.failures {
+        eprintln!("matcher: {e}");
+    }
+    println!("{}", summary(report));
+    if io::stderr().is_terminal() && report.failed() > 0 {
+        eprintln!(
+            "matcher: {} file(s) could not be indexed; the others were",
+            report.failed()
+        );
+    }
+}
+
+fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
+    match parsed {
+        Parsed::Profile(p) => {
+            writeln!(w, "kind:      profile")?;
+            writeln!(w, "id:        {}", p.id)?;
+            writeln!(w, "format:    {:?}", p.format)?;
+            writeln!(w, "headline:  {}", p.headline.as_deref().unwrap_or("-"))?;
+            writeln!(w, "personal (never used for ranking):")?;
+            writeln!(
+                w,
+                "  name:    {}",
+                p.personal.name.as_deref().unwrap_or("-")
+            )?;
+            writeln!(w, "  emails:  {}", p.personal.emails.join(", "))?;
+            writeln!(w, "  phones:  {}", p.personal.phones.join(", "))?;
+            writeln!(w, "  other:   {}", p.personal.attributes.join(", "))?;
+            writeln!(w, "snippet:   {}", p.snippet(200))?;
+        }
+        Parsed::Job(j) => {
+            writeln!(w, "kind:      job")?;
+            writeln!(w, "id:        {}", j.id)?;
+            writeln!(w, "format:    {:?}", j.format)?;
+            writeln!(w, "title:     {}", j.title)?;
+        }
+    }
+    Ok(())
+}

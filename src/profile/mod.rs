@@ -1,0 +1,276 @@
+//! Profile: a résumé's text → the structured candidate the engine ranks.
+//!
+//! A [`Profile`] keeps the flattened text (so evidence can be quoted by byte span),
+//! the personal data recognised in it (kept apart: see [`personal`]), and the
+//! *ranking text* — the same text with every personal span blanked — which is the only
+//! text that is indexed or scored.
+
+pub(crate) mod personal;
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::ingest::{Format, Text};
+
+pub use personal::Personal;
+
+/// A candidate profile parsed from a résumé.
+#[derive(Clone, Debug, Serialize)]
+pub struct Profile {
+    /// Identifier (the file's path relative to the indexed root, without extension).
+    pub id: String,
+    /// The format the résumé came in.
+    pub format: Format,
+    /// The current or most recent job title, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// Personal data, kept apart from everything that ranks.
+    pub personal: Personal,
+    /// The résumé's flattened text.
+    #[serde(skip)]
+    pub text: String,
+    /// `text` with every personal span replaced by spaces (same byte offsets).
+    #[serde(skip)]
+    pub ranking_text: String,
+    /// Byte spans of personal data in `text`.
+    #[serde(skip)]
+    pub personal_spans: Vec<Range<usize>>,
+}
+
+impl Profile {
+    /// Parse a profile from flattened text.
+    ///
+    /// ```
+    /// use matcher::{Format, Profile, Text};
+    /// let text = Text::parse("Alex Sample\nPhone: 138-0000-0000\nSenior Rust Engineer", Format::Text);
+    /// let p = Profile::parse("alex", text);
+    /// assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
+    /// assert_eq!(p.headline.as_deref(), Some("Senior Rust Engineer"));
+    /// assert!(!p.ranking_text.contains("138"));
+    /// ```
+    pub fn parse(id: impl Into<String>, text: Text) -> Profile {
+        let Text { text, format, .. } = text;
+        // Résumés open with the name, often followed by the title on the same line
+        // ("王立群 | Java高级开发工程师", "钱雨晴 — 产品经理").
+        let first_line = text.lines().next().unwrap_or("").trim();
+        let names = first_line
+            .split(['|', '｜', '·', '—', '–', '/', ','])
+            .next()
+            .map(|cell| header_names(cell.trim().trim_start_matches('#').trim()))
+            .unwrap_or_default();
+        let (personal, personal_spans) = personal::find(&text, &names);
+        let ranking_text = blank(&text, &personal_spans);
+        let headline = headline(&ranking_text);
+        Profile {
+            id: id.into(),
+            format,
+            headline,
+            personal,
+            text,
+            ranking_text,
+            personal_spans,
+        }
+    }
+
+    /// A short extract of the ranking text (no personal data), at most `max_chars`
+    /// characters, whitespace folded.
+    pub fn snippet(&self, max_chars: usize) -> String {
+        snippet(&self.ranking_text, max_chars)
+    }
+}
+
+/// Replace each byte of each span by a space. Spans never split a UTF-8 character
+/// (they come from `str` searches), so the result is valid UTF-8 of the same length.
+fn blank(text: &str, spans: &[Range<usize>]) -> String {
+    let mut bytes = text.as_bytes().to_vec();
+    for span in spans {
+        if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
+            bytes[span.clone()].fill(b' ');
+        }
+    }
+    String::from_utf8(bytes).unwrap_or_else(|_| text.to_string())
+}
+
+/// Whitespace-folded prefix of `text`, cut at a character boundary.
+pub(crate) fn snippet(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    for word in text.split_whitespace() {
+        if count > 0 {
+            out.push(' ');
+            count += 1;
+        }
+        for c in word.chars() {
+            if count >= max_chars {
+                out.push('…');
+                return out;
+            }
+            out.push(c);
+            count += 1;
+        }
+    }
+    out
+}
+
+/// The names a résumé's first cell gives: the whole cell when it reads like a name, or a
+/// leading Chinese name with its romanisation ("杨帆 (Fan Yang)", "Grace Wu 吴佳琪").
+fn header_names(cell: &str) -> Vec<String> {
+    if looks_like_name(cell) {
+        return vec![cell.to_string()];
+    }
+    let mut names = Vec::new();
+    let han: String = cell
+        .chars()
+        .take_while(|c| crate::analysis::is_han(*c))
+        .collect();
+    if (2..=4).contains(&han.chars().count()) {
+        names.push(han);
+    }
+    // The first run of two or three Title-case words, if it starts the cell or follows
+    // the Chinese name.
+    let words: Vec<&str> = cell
+        .split(|c: char| c.is_whitespace() || "()（）".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_title = |w: &str| {
+        let mut cs = w.chars();
+        cs.next().is_some_and(|c| c.is_ascii_uppercase())
+            && cs.clone().count() > 0
+            && cs.all(|c| c.is_ascii_lowercase())
+    };
+    let start = if names.is_empty() { 0 } else { 1 };
+    let run: Vec<&str> = words
+        .iter()
+        .skip(start)
+        .take_while(|w| is_title(w))
+        .take(3)
+        .copied()
+        .collect();
+    if run.len() >= 2 {
+        names.push(run.join(" "));
+        if names.len() == 1 {
+            if let Some(han) = words.get(run.len()).filter(|w| {
+                (2..=4).contains(&w.chars().count()) && w.chars().all(crate::analysis::is_han)
+            }) {
+                names.push(han.to_string());
+            }
+        }
+    }
+    names
+}
+
+/// A line that reads like a person's name: 2–4 capitalised words, or 2–4 Han characters.
+fn looks_like_name(line: &str) -> bool {
+    let han = line.chars().filter(|c| crate::analysis::is_han(*c)).count();
+    if han > 0 {
+        return (2..=4).contains(&han)
+            && han == line.chars().filter(|c| !c.is_whitespace()).count();
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            w.chars().next().is_some_and(char::is_uppercase)
+                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+        })
+}
+
+/// Section headings that are never a headline.
+const SECTION_WORDS: &[&str] = &[
+    "summary",
+    "profile",
+    "about",
+    "about me",
+    "experience",
+    "work experience",
+    "skills",
+    "education",
+    "contact",
+    "个人简介",
+    "个人信息",
+    "基本信息",
+    "自我评价",
+    "工作经历",
+    "工作履历",
+    "工作经验",
+    "教育背景",
+    "专业技能",
+    "技能",
+];
+
+/// The first line that reads like a job title: short, not blanked, no sentence.
+fn headline(ranking_text: &str) -> Option<String> {
+    for line in ranking_text.lines().take(8) {
+        let line = line.trim().trim_start_matches("- ").trim();
+        let n = line.chars().count();
+        if n < 3 || n > 80 || line.ends_with(['。', '.', '：', ':']) {
+            continue;
+        }
+        let labelled = line.split(['|', '｜']).find_map(|cell| {
+            let (label, value) = cell.split_once([':', '：'])?;
+            let label = label.trim().to_lowercase();
+            [
+                "job",
+                "title",
+                "position",
+                "职位",
+                "求职意向",
+                "当前职位",
+                "目标职位",
+            ]
+            .contains(&label.as_str())
+            .then(|| value.trim().to_string())
+        });
+        if labelled.is_some() {
+            return labelled;
+        }
+        if line.contains([':', '：']) || SECTION_WORDS.iter().any(|w| line.eq_ignore_ascii_case(w))
+        {
+            continue;
+        }
+        if line.chars().filter(|c| c.is_ascii_digit()).count() > 4 {
+            continue;
+        }
+        return Some(line.to_string());
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_seed_header() {
+        let md = "## Alex Sample\nMale | Age: 40 | Phone: 13800000000 | Email: a@example.com ｜ Experience：16 years\n\
+                  Edu: Master | Job: Architect/Technical Manager | Location: Shanghai\n";
+        let p = Profile::parse("en", Text::parse(md, Format::Markdown));
+        assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
+        assert_eq!(p.text.len(), p.ranking_text.len());
+        assert!(!p.ranking_text.contains("Alex") && !p.ranking_text.contains("Male"));
+        assert!(p.ranking_text.contains("16 years"));
+    }
+
+    #[test]
+    fn name_before_title_on_first_line() {
+        for (line, name) in [
+            ("王立群 | Java高级开发工程师", "王立群"),
+            ("# 钱雨晴 — B端产品经理", "钱雨晴"),
+            ("Dr. Arjun Mehta", "Dr. Arjun Mehta"),
+            ("杨帆 (Fan Yang) SRE", "杨帆"),
+            ("Grace Wu 吴佳琪 Key Account Manager", "Grace Wu"),
+            ("郑丽娜 个人简历", "郑丽娜"),
+        ] {
+            let p = Profile::parse(
+                "x",
+                Text::parse(&format!("{line}\n电话：136-0000-0011"), Format::Markdown),
+            );
+            assert_eq!(p.personal.name.as_deref(), Some(name), "{line}");
+        }
+    }
+
+    #[test]
+    fn snippet_folds_and_cuts() {
+        assert_eq!(snippet("a  b\n\ncdef", 5), "a b c…");
+    }
+}

@@ -1,0 +1,351 @@
+//! Personal data: recognised so that it can be kept apart.
+//!
+//! Name, contact details and personal attributes (gender, age, birth date, nationality,
+//! marital status) must never influence a ranking. This module finds their byte spans;
+//! the profile stage blanks them out of the text that is indexed and scored, replacing
+//! each byte by a space so that every other span (skill evidence, dates) keeps its
+//! offsets. What was found is kept, apart, for display.
+
+use std::ops::Range;
+
+use serde::Serialize;
+
+/// Personal data found in a profile. Shown to the user; never indexed for ranking.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Personal {
+    /// The candidate's name, when recognised.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// E-mail addresses.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<String>,
+    /// Phone numbers.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub phones: Vec<String>,
+    /// Other personal attributes as written (`Age: 40`, `性别：男` …).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+}
+
+/// Labels whose value is a personal attribute, in the languages résumés use.
+const LABELS: &[&str] = &[
+    "name",
+    "姓名",
+    "gender",
+    "sex",
+    "性别",
+    "age",
+    "年龄",
+    "birth date",
+    "date of birth",
+    "birthday",
+    "dob",
+    "born",
+    "出生日期",
+    "出生年月",
+    "生日",
+    "nationality",
+    "国籍",
+    "民族",
+    "marital status",
+    "婚姻状况",
+    "婚否",
+    "婚姻",
+    "phone",
+    "mobile",
+    "tel",
+    "telephone",
+    "cell",
+    "电话",
+    "手机",
+    "联系电话",
+    "联系方式",
+    "email",
+    "e-mail",
+    "邮箱",
+    "电子邮箱",
+    "wechat",
+    "微信",
+    "qq",
+    "address",
+    "住址",
+    "家庭住址",
+    "籍贯",
+    "政治面貌",
+    "身份证",
+    "id card",
+];
+
+/// Bare values that state gender when they stand alone in a header cell.
+const GENDER_WORDS: &[&str] = &["male", "female", "男", "女", "man", "woman"];
+
+const CELL_SEPARATORS: &[char] = &['|', '｜', '·', '•', '/', ';', '；'];
+
+/// Find personal data in `text`. Returns what was found and the spans to blank out.
+pub fn find(text: &str, header_names: &[String]) -> (Personal, Vec<Range<usize>>) {
+    let mut found = Personal::default();
+    let mut spans = Vec::new();
+    let mut offset = 0;
+    for line in text.split('\n') {
+        scan_line(line, offset, &mut found, &mut spans);
+        offset += line.len() + 1;
+    }
+    let mut names: Vec<String> = found.name.iter().chain(header_names).cloned().collect();
+    if names.is_empty() {
+        names.extend(intro_name(text));
+    }
+    names.retain(|n| plausible_name(n));
+    for name in &names {
+        for (i, _) in text.match_indices(name.as_str()) {
+            spans.push(i..i + name.len());
+        }
+    }
+    found.name = names.into_iter().next();
+    spans.sort_by_key(|r| (r.start, r.end));
+    (found, spans)
+}
+
+fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Range<usize>>) {
+    // E-mail addresses and linkedin-style profile links anywhere on the line.
+    for (start, word) in words(line) {
+        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+        let lead = word.find(w).unwrap_or(0);
+        if w.contains('@') && w.rsplit('@').next().is_some_and(|d| d.contains('.')) {
+            found.emails.push(w.to_string());
+            spans.push(offset + start + lead..offset + start + lead + w.len());
+        } else if w.contains("linkedin.com/") || w.contains("wa.me/") {
+            spans.push(offset + start + lead..offset + start + lead + w.len());
+        }
+    }
+    // Phone numbers: a labelled number, a Chinese mobile number or an international one.
+    let bytes = line.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i].is_ascii_digit() || bytes[i] == b'+' {
+            let start = i;
+            let mut j = i;
+            let mut digits = 0;
+            while j < bytes.len() && (bytes[j].is_ascii_digit() || b" -()+".contains(&bytes[j])) {
+                digits += bytes[j].is_ascii_digit() as usize;
+                j += 1;
+            }
+            let mut end = j;
+            while end > start && !bytes[end - 1].is_ascii_digit() {
+                end -= 1;
+            }
+            let candidate = &line[start..end];
+            let labelled = has_label_before(
+                &line[..start],
+                &["phone", "mobile", "tel", "cell", "电话", "手机", "联系方式"],
+            );
+            let cn_mobile = digits == 11
+                && candidate.trim_start_matches('+').starts_with('1')
+                && !is_year_range(candidate);
+            let intl = candidate.starts_with('+') && (8..=15).contains(&digits);
+            if (7..=15).contains(&digits)
+                && (labelled || cn_mobile || intl)
+                && !is_year_range(candidate)
+            {
+                found.phones.push(candidate.to_string());
+                spans.push(offset + start..offset + end);
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    // Header cells: "Male | Age: 40 | Phone: …", "性别：男  年龄：30".
+    let mut cell_start = 0;
+    for cell in line.split(|c: char| CELL_SEPARATORS.contains(&c)) {
+        let start = cell_start;
+        cell_start += cell.len()
+            + line[cell_start + cell.len()..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+        for (sub_start, sub) in split_double_space(cell) {
+            let trimmed = sub.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let lead = sub.len() - sub.trim_start().len();
+            let abs = offset + start + sub_start + lead;
+            let lower = trimmed.to_lowercase();
+            if GENDER_WORDS.contains(&lower.as_str()) {
+                found.attributes.push(trimmed.to_string());
+                spans.push(abs..abs + trimmed.len());
+                continue;
+            }
+            if let Some((label, value)) = split_label(trimmed) {
+                let label_l = label.to_lowercase();
+                if LABELS.contains(&label_l.trim()) && !value.trim().is_empty() {
+                    if matches!(label_l.trim(), "name" | "姓名") {
+                        found.name = Some(value.trim().to_string());
+                    } else if !matches!(
+                        label_l.trim(),
+                        "email"
+                            | "e-mail"
+                            | "邮箱"
+                            | "电子邮箱"
+                            | "phone"
+                            | "mobile"
+                            | "tel"
+                            | "telephone"
+                            | "cell"
+                            | "电话"
+                            | "手机"
+                            | "联系电话"
+                    ) {
+                        found.attributes.push(trimmed.to_string());
+                    }
+                    spans.push(abs..abs + trimmed.len());
+                }
+            }
+        }
+    }
+}
+
+/// Split "Label: value" / "标签：值".
+fn split_label(cell: &str) -> Option<(&str, &str)> {
+    let idx = cell.find([':', '：'])?;
+    let label = &cell[..idx];
+    let sep_len = cell[idx..].chars().next().map_or(1, char::len_utf8);
+    (label.chars().count() <= 16).then(|| (label, &cell[idx + sep_len..]))
+}
+
+/// Cells separated by two or more spaces, a tab or an ideographic space on one line.
+fn split_double_space(cell: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut chars = cell.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let gap = match c {
+            '\t' | '\u{3000}' => true,
+            ' ' => chars.peek().is_some_and(|&(_, n)| n == ' '),
+            _ => false,
+        };
+        if gap {
+            out.push((start, &cell[start..i]));
+            let mut next = i + c.len_utf8();
+            while let Some(&(j, n)) = chars.peek() {
+                if !matches!(n, ' ' | '\t' | '\u{3000}') {
+                    break;
+                }
+                next = j + n.len_utf8();
+                chars.next();
+            }
+            start = next;
+        }
+    }
+    out.push((start, &cell[start..]));
+    out
+}
+
+fn has_label_before(before: &str, labels: &[&str]) -> bool {
+    let tail: String = before
+        .chars()
+        .rev()
+        .take(24)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail = tail.to_lowercase();
+    labels.iter().any(|l| tail.contains(l))
+}
+
+fn is_year_range(s: &str) -> bool {
+    let parts: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.len() == 2
+        && parts
+            .iter()
+            .all(|p| p.len() == 4 && (p.starts_with("19") || p.starts_with("20")))
+}
+
+fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
+    line.split_whitespace()
+        .map(move |w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
+}
+
+/// "我是张三，" — the way Chinese self-introductions give the name.
+fn intro_name(text: &str) -> Option<String> {
+    for marker in ["我是", "我叫", "本人"] {
+        if let Some(i) = text.find(marker) {
+            let rest = &text[i + marker.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| crate::analysis::is_han(*c))
+                .collect();
+            let n = name.chars().count();
+            if (2..=3).contains(&n) && rest[name.len()..].starts_with(['，', ',', '。', ' ']) {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+/// A name is short and has no digits; anything else was a mis-recognition.
+fn plausible_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (2..=40).contains(&n) && !name.chars().any(|c| c.is_ascii_digit() || c == '@')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank(text: &str, spans: &[Range<usize>]) -> String {
+        let mut b = text.as_bytes().to_vec();
+        for r in spans {
+            b[r.clone()].fill(b' ');
+        }
+        String::from_utf8(b).unwrap()
+    }
+
+    #[test]
+    fn english_header_line() {
+        let text = "Alex Sample\nMale | Age: 40 | Phone: 138-0000-0000 | Email: alex@example.com ｜ Experience：16 years\nEdu: Master";
+        let (p, spans) = find(text, &["Alex Sample".to_string()]);
+        assert_eq!(p.name.as_deref(), Some("Alex Sample"));
+        assert_eq!(p.emails, ["alex@example.com"]);
+        assert_eq!(p.phones, ["138-0000-0000"]);
+        let out = blank(text, &spans);
+        for gone in ["Alex", "Male", "40", "138", "example"] {
+            assert!(!out.contains(gone), "{gone} left in {out}");
+        }
+        assert!(out.contains("Experience：16 years") && out.contains("Edu: Master"));
+    }
+
+    #[test]
+    fn chinese_labels_and_intro() {
+        let text = "你好，我是张示例，现任技术负责人。\n性别：男  年龄：35  出生日期：1990年1月\n手机：13800000000\n2018年，张示例加入快手";
+        let (p, spans) = find(text, &[]);
+        assert_eq!(p.name.as_deref(), Some("张示例"));
+        let out = blank(text, &spans);
+        for gone in ["张示例", "男", "35", "1990", "13800000000"] {
+            assert!(!out.contains(gone), "{gone} left in {out}");
+        }
+        assert!(out.contains("2018年") && out.contains("技术负责人"));
+    }
+
+    #[test]
+    fn cells_split_on_wide_gaps_without_breaking_characters() {
+        assert_eq!(
+            split_double_space("何静 — 测试  年龄：30\u{3000}男"),
+            [(0, "何静 — 测试"), (19, "年龄：30"), (33, "男")]
+        );
+    }
+
+    #[test]
+    fn year_ranges_are_not_phone_numbers() {
+        let (p, _) = find(
+            "Bachelor, 2001-2005\nAutodesk 2008.1-2015/12\n1000 concurrent users",
+            &[],
+        );
+        assert!(p.phones.is_empty(), "{:?}", p.phones);
+    }
+}

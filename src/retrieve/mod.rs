@@ -1,0 +1,84 @@
+//! Retrieve: a job → a BM25 query → the top candidate profiles from Tantivy.
+//!
+//! The job's text goes through the same analyzer as the profiles. Every distinct term
+//! becomes one optional clause on the profile body, weighted by how often the job says
+//! it (1 + ln tf, so a repeated word counts more but not linearly); the job title's
+//! terms also search the profile headline. Tantivy scores the disjunction with BM25 and
+//! keeps the best `limit` documents with block-max WAND.
+
+use std::collections::BTreeMap;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, Searcher, Term};
+
+use crate::analysis::Analyzer;
+use crate::error::Result;
+use crate::index::Fields;
+use crate::job::Job;
+
+/// Extra weight of a job-title term searched in the profile headline.
+const HEADLINE_BOOST: f32 = 1.5;
+
+/// The weighted terms of a job, in term order (deterministic).
+#[derive(Debug, Clone)]
+pub(crate) struct JobTerms {
+    /// Body terms with their weights.
+    pub body: BTreeMap<String, f32>,
+    /// Title terms.
+    pub title: BTreeMap<String, f32>,
+}
+
+impl JobTerms {
+    pub(crate) fn new(analyzer: &Analyzer, job: &Job) -> JobTerms {
+        let mut tf: BTreeMap<String, u32> = BTreeMap::new();
+        analyzer.for_each_term(&job.text, |t, _| *tf.entry(t.to_string()).or_default() += 1);
+        let body = tf
+            .into_iter()
+            .map(|(t, n)| (t, 1.0 + (n as f32).ln()))
+            .collect();
+        let title = analyzer
+            .terms(&job.title)
+            .into_iter()
+            .map(|t| (t, HEADLINE_BOOST))
+            .collect();
+        JobTerms { body, title }
+    }
+
+    pub(crate) fn query(&self, fields: &Fields) -> Box<dyn Query> {
+        let clause = |field, term: &str, weight: f32| -> (Occur, Box<dyn Query>) {
+            let q = TermQuery::new(
+                Term::from_field_text(field, term),
+                IndexRecordOption::WithFreqs,
+            );
+            (
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(q), weight)),
+            )
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
+            .body
+            .iter()
+            .map(|(t, w)| clause(fields.body, t, *w))
+            .collect();
+        clauses.extend(
+            self.title
+                .iter()
+                .map(|(t, w)| clause(fields.headline, t, *w)),
+        );
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// The best `limit` documents for `query` by BM25, highest first.
+pub(crate) fn candidates(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(f32, DocAddress)>> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?)
+}
