@@ -423,18 +423,28 @@ fn guess_kind(path: &Path, text: &Text) -> DocKind {
         .into_iter()
         .flat_map(Path::components)
         .any(|c| matches!(c.as_os_str().to_str(), Some("jobs" | "job" | "queries")));
-    const JOB_WORDS: &[&str] = &[
+    const JOB_HEADINGS: &[&str] = &[
         "任职要求",
         "岗位职责",
         "岗位要求",
         "职位描述",
+        "职位要求",
+        "加分项",
         "requirements",
         "responsibilities",
         "nice to have",
+        "must have",
         "what you'll do",
+        "qualifications",
+        "about the role",
     ];
-    let lower = text.text.to_lowercase();
-    if in_jobs_dir || JOB_WORDS.iter().any(|w| lower.contains(w)) {
+    let is_job_heading = |line: &str| {
+        let line = line
+            .trim_start_matches(['-', '#', '*', ' ', '【'])
+            .to_lowercase();
+        line.chars().count() <= 30 && JOB_HEADINGS.iter().any(|w| line.starts_with(w))
+    };
+    if in_jobs_dir || text.text.lines().any(is_job_heading) {
         DocKind::Job
     } else {
         DocKind::Profile

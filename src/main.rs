@@ -66,6 +66,15 @@ enum Command {
         #[arg(required = true, value_name = "JOB_PATH")]
         jobs: Vec<PathBuf>,
     },
+    /// Show the index terms the analyzer makes of a text (or of a file with --file).
+    Analyze {
+        /// Read the text from this file (any format matcher reads) instead.
+        #[arg(long, value_name = "FILE", conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// The text.
+        #[arg(value_name = "TEXT", required_unless_present = "file")]
+        text: Option<String>,
+    },
     /// Show what the engine understood of one profile or job file.
     Parse {
         /// Output format.
@@ -198,6 +207,22 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::Done
             })
+        }
+        Command::Analyze { file, text } => {
+            let text = match file {
+                Some(path) => matcher::read_text(&path)?.text,
+                None => text.unwrap_or_default(),
+            };
+            let mut out = BufWriter::new(io::stdout().lock());
+            let mut result = Ok(());
+            matcher.analyzer().for_each_term(&text, |term, range| {
+                if result.is_ok() {
+                    result = writeln!(out, "{term}\t{}", &text[range]);
+                }
+            });
+            result?;
+            out.flush()?;
+            Ok(Outcome::Done)
         }
         Command::Parse { format, kind, file } => {
             let kind = kind.map(|k| match k {

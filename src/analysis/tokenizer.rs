@@ -103,7 +103,7 @@ impl Analyzer {
             }
             let folded = fold(c);
             let leading_dot = folded == '.'
-                && !prev.is_some_and(|p| fold(p).is_alphanumeric())
+                && !prev.is_some_and(|p| is_word_char(fold(p)))
                 && text[start + c.len_utf8()..]
                     .chars()
                     .next()
@@ -136,9 +136,7 @@ impl Analyzer {
                 let after = |n: usize| rest[n..].chars().next().map(fold);
                 match f {
                     // node.js, asp.net, 3.5 — but not a sentence's full stop.
-                    '.' if after(c.len_utf8()).is_some_and(|n| n.is_alphanumeric())
-                        && !word.is_empty() =>
-                    {
+                    '.' if after(c.len_utf8()).is_some_and(is_word_char) && !word.is_empty() => {
                         word.push('.');
                         letters_only = false;
                         end = i + c.len_utf8();
@@ -147,7 +145,7 @@ impl Analyzer {
                     // c++, g++ (not a+b).
                     '+' if c == '+' => {
                         let plus = rest.bytes().take_while(|&b| b == b'+').count();
-                        if plus <= 2 && !after(plus).is_some_and(|n| n.is_alphanumeric()) {
+                        if plus <= 2 && !after(plus).is_some_and(is_word_char) {
                             word.push_str(&rest[..plus]);
                             letters_only = false;
                             end = i + plus;
@@ -159,7 +157,7 @@ impl Analyzer {
                     }
                     // c#, f# (short names only: item#3 is two words).
                     '#' if word.chars().count() <= 2
-                        && !after(c.len_utf8()).is_some_and(|n| n.is_alphanumeric()) =>
+                        && !after(c.len_utf8()).is_some_and(is_word_char) =>
                     {
                         word.push('#');
                         letters_only = false;
@@ -170,7 +168,7 @@ impl Analyzer {
                     // Possessive 's: "Master's" is "master".
                     '\'' | '’'
                         if after(c.len_utf8()).is_some_and(|n| n == 's' || n == 'S')
-                            && !after(c.len_utf8() + 1).is_some_and(|n| n.is_alphanumeric()) =>
+                            && !after(c.len_utf8() + 1).is_some_and(is_word_char) =>
                     {
                         chars.next();
                         chars.next();
@@ -213,6 +211,11 @@ impl Analyzer {
 pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+/// A character that continues a Latin (non-Han) word.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_han(c)
 }
 
 /// Full-width ASCII forms (ＡＢＣ１２３＋＃．) to their ASCII equivalents.
@@ -301,6 +304,10 @@ mod tests {
             ["c++", "c#", ".net", "node.js", "k8s"]
         );
         assert_eq!(a.terms("ASP.NET and F# or g++"), ["asp.net", "f#", "g++"]);
+        assert_eq!(
+            a.terms("C++与C#和Node.js、熟悉.NET"),
+            ["c++", "c#", "node.js", "熟悉", ".net"]
+        );
     }
 
     #[test]

@@ -111,6 +111,17 @@ impl Text {
     }
 }
 
+/// Read one file with the default size limit: decode it and flatten it to text.
+///
+/// ```no_run
+/// let text = matcher::read_text("corpus/profiles/en-cloud-iot-architect.md".as_ref())?;
+/// assert!(text.text.contains("Kubernetes"));
+/// # Ok::<(), matcher::Error>(())
+/// ```
+pub fn read_text(path: &Path) -> Result<Text> {
+    read_file(path, DEFAULT_MAX_FILE_BYTES)
+}
+
 /// Read one file: check its size, decode it, flatten it.
 ///
 /// `max_bytes` bounds the file size ([`DEFAULT_MAX_FILE_BYTES`] by default in the

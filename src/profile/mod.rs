@@ -113,6 +113,18 @@ pub(crate) fn snippet(text: &str, max_chars: usize) -> String {
     out
 }
 
+/// Words that open a résumé's first line but are not names.
+const NOT_NAMES: &[&str] = &[
+    "你好",
+    "您好",
+    "大家好",
+    "个人简历",
+    "简历",
+    "求职简历",
+    "个人简介",
+    "基本信息",
+];
+
 /// The names a résumé's first cell gives: the whole cell when it reads like a name, or a
 /// leading Chinese name with its romanisation ("杨帆 (Fan Yang)", "Grace Wu 吴佳琪").
 fn header_names(cell: &str) -> Vec<String> {
@@ -124,7 +136,9 @@ fn header_names(cell: &str) -> Vec<String> {
         .chars()
         .take_while(|c| crate::analysis::is_han(*c))
         .collect();
-    if (2..=4).contains(&han.chars().count()) {
+    let after = cell[han.len()..].chars().next();
+    let standalone = after.is_none_or(|c| c.is_whitespace() || c == '(' || c == '（');
+    if (2..=4).contains(&han.chars().count()) && standalone && !NOT_NAMES.contains(&han.as_str()) {
         names.push(han);
     }
     // The first run of two or three Title-case words, if it starts the cell or follows
@@ -149,12 +163,11 @@ fn header_names(cell: &str) -> Vec<String> {
         .collect();
     if run.len() >= 2 {
         names.push(run.join(" "));
-        if names.len() == 1 {
-            if let Some(han) = words.get(run.len()).filter(|w| {
-                (2..=4).contains(&w.chars().count()) && w.chars().all(crate::analysis::is_han)
-            }) {
-                names.push(han.to_string());
-            }
+        let han_after = words.get(run.len()).filter(|w| {
+            (2..=4).contains(&w.chars().count()) && w.chars().all(crate::analysis::is_han)
+        });
+        if let (1, Some(han)) = (names.len(), han_after) {
+            names.push(han.to_string());
         }
     }
     names
@@ -203,7 +216,7 @@ fn headline(ranking_text: &str) -> Option<String> {
     for line in ranking_text.lines().take(8) {
         let line = line.trim().trim_start_matches("- ").trim();
         let n = line.chars().count();
-        if n < 3 || n > 80 || line.ends_with(['。', '.', '：', ':']) {
+        if !(3..=80).contains(&n) || line.ends_with(['。', '.', '：', ':']) {
             continue;
         }
         let labelled = line.split(['|', '｜']).find_map(|cell| {

@@ -107,14 +107,33 @@ pub fn find(text: &str, header_names: &[String]) -> (Personal, Vec<Range<usize>>
 
 fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Range<usize>>) {
     // E-mail addresses and linkedin-style profile links anywhere on the line.
+    for (at, _) in line.match_indices('@') {
+        let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
+        let domain = |c: char| c.is_ascii_alphanumeric() || ".-".contains(c);
+        let start = line[..at].rfind(|c: char| !local(c)).map_or(0, |i| {
+            i + line[i..].chars().next().map_or(1, char::len_utf8)
+        });
+        let end = line[at + 1..]
+            .find(|c: char| !domain(c))
+            .map_or(line.len(), |i| at + 1 + i);
+        let email = line[start..end].trim_end_matches('.');
+        if start < at && email[at - start + 1..].contains('.') {
+            push_unique(&mut found.emails, email);
+            spans.push(offset + start..offset + start + email.len());
+        }
+    }
+    // Links on a contact line, or labelled as the person's own page, are contact details.
+    let contact_line = !found.emails.is_empty() && line.contains('@') || has_contact_label(line);
     for (start, word) in words(line) {
-        let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-        let lead = word.find(w).unwrap_or(0);
-        if w.contains('@') && w.rsplit('@').next().is_some_and(|d| d.contains('.')) {
-            found.emails.push(w.to_string());
-            spans.push(offset + start + lead..offset + start + lead + w.len());
-        } else if w.contains("linkedin.com/") || w.contains("wa.me/") {
-            spans.push(offset + start + lead..offset + start + lead + w.len());
+        let Some(url_at) = word
+            .find("http://")
+            .or_else(|| word.find("https://"))
+            .or_else(|| word.find("www."))
+        else {
+            continue;
+        };
+        if contact_line || word.contains("linkedin.com/") || word.contains("wa.me/") {
+            spans.push(offset + start + url_at..offset + start + word.len());
         }
     }
     // Phone numbers: a labelled number, a Chinese mobile number or an international one.
@@ -146,7 +165,7 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                 && (labelled || cn_mobile || intl)
                 && !is_year_range(candidate)
             {
-                found.phones.push(candidate.to_string());
+                push_unique(&mut found.phones, candidate);
                 spans.push(offset + start..offset + end);
             }
             i = j.max(i + 1);
@@ -202,6 +221,37 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                 }
             }
         }
+    }
+}
+
+/// Labels that introduce the candidate's own contact points.
+fn has_contact_label(line: &str) -> bool {
+    const CONTACT: &[&str] = &[
+        "主页",
+        "个人主页",
+        "博客",
+        "作品集",
+        "homepage",
+        "home page",
+        "website",
+        "blog",
+        "portfolio",
+        "github",
+        "linkedin",
+        "phone",
+        "电话",
+        "手机",
+        "邮箱",
+        "email",
+        "e-mail",
+    ];
+    let lower = line.to_lowercase();
+    CONTACT.iter().any(|l| lower.contains(l))
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
     }
 }
 
