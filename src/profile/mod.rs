@@ -96,7 +96,12 @@ fn blank(text: &str, spans: &[Range<usize>]) -> String {
 pub(crate) fn snippet(text: &str, max_chars: usize) -> String {
     let mut out = String::new();
     let mut count = 0;
-    for word in text.split_whitespace() {
+    // Lines left with nothing but separators once personal data is blanked are skipped.
+    let lines = text
+        .lines()
+        .filter(|l| l.chars().any(char::is_alphanumeric))
+        .map(|l| l.trim_start_matches(|c: char| !c.is_alphanumeric()));
+    for word in lines.flat_map(str::split_whitespace) {
         if count > 0 {
             out.push(' ');
             count += 1;
@@ -213,35 +218,35 @@ const SECTION_WORDS: &[&str] = &[
 
 /// The first line that reads like a job title: short, not blanked, no sentence.
 fn headline(ranking_text: &str) -> Option<String> {
+    const TITLE_LABELS: &[&str] = &[
+        "job",
+        "title",
+        "position",
+        "职位",
+        "求职意向",
+        "当前职位",
+        "目标职位",
+    ];
     for line in ranking_text.lines().take(8) {
         let line = line.trim().trim_start_matches("- ").trim();
-        let n = line.chars().count();
-        if !(3..=80).contains(&n) || line.ends_with(['。', '.', '：', ':']) {
-            continue;
-        }
         let labelled = line.split(['|', '｜']).find_map(|cell| {
             let (label, value) = cell.split_once([':', '：'])?;
             let label = label.trim().to_lowercase();
-            [
-                "job",
-                "title",
-                "position",
-                "职位",
-                "求职意向",
-                "当前职位",
-                "目标职位",
-            ]
-            .contains(&label.as_str())
-            .then(|| value.trim().to_string())
+            TITLE_LABELS
+                .contains(&label.as_str())
+                .then(|| value.trim().to_string())
         });
         if labelled.is_some() {
             return labelled;
         }
-        if line.contains([':', '：']) || SECTION_WORDS.iter().any(|w| line.eq_ignore_ascii_case(w))
+        let n = line.chars().count();
+        if !(3..=80).contains(&n)
+            || line.ends_with(['。', '.', '：', ':'])
+            || line.contains([':', '：'])
+            || !line.chars().any(char::is_alphanumeric)
+            || SECTION_WORDS.iter().any(|w| line.eq_ignore_ascii_case(w))
+            || line.chars().filter(|c| c.is_ascii_digit()).count() > 4
         {
-            continue;
-        }
-        if line.chars().filter(|c| c.is_ascii_digit()).count() > 4 {
             continue;
         }
         return Some(line.to_string());
@@ -284,6 +289,6 @@ mod tests {
 
     #[test]
     fn snippet_folds_and_cuts() {
-        assert_eq!(snippet("a  b\n\ncdef", 5), "a b c…");
+        assert_eq!(snippet("a  b\n | ｜ \ncdef", 5), "a b c…");
     }
 }

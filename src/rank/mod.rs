@@ -123,12 +123,21 @@ fn matched_terms(
         })
         .collect();
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    // Chinese search-mode terms overlap (即时通讯, 即时, 通讯): show the longest form only,
+    // and no lone Han character.
+    let surfaces: Vec<&str> = found.iter().map(|f| f.2).collect();
+    let shown = |s: &str| {
+        let single_han = s.chars().count() == 1 && s.chars().all(crate::analysis::is_han);
+        let inside_other = s.chars().any(crate::analysis::is_han)
+            && surfaces.iter().any(|o| o.len() > s.len() && o.contains(s));
+        !single_han && !inside_other
+    };
     let mut out: Vec<String> = Vec::new();
-    for (_, _, s) in found {
+    for (_, _, s) in &found {
         if out.len() == MATCHED_TERMS {
             break;
         }
-        if !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
+        if shown(s) && !out.iter().any(|o| o.eq_ignore_ascii_case(s)) {
             out.push(s.to_string());
         }
     }
