@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexReader, Term, doc};
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Taxonomy};
 use crate::error::{Error, Result};
 use crate::index::{self, Store};
 use crate::ingest::{self, DEFAULT_MAX_FILE_BYTES, SourceFile, Text};
@@ -35,6 +35,7 @@ pub struct MatcherBuilder {
     threads: usize,
     max_file_bytes: u64,
     writer_memory: usize,
+    taxonomy_file: Option<PathBuf>,
 }
 
 impl Default for MatcherBuilder {
@@ -44,6 +45,7 @@ impl Default for MatcherBuilder {
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             writer_memory: 256 * 1024 * 1024,
+            taxonomy_file: None,
         }
     }
 }
@@ -75,6 +77,13 @@ impl MatcherBuilder {
         self
     }
 
+    /// A skill taxonomy file (same TSV format as `data/taxonomy/skills.tsv`) that extends
+    /// or overrides the built-in one. By default, none: the built-in taxonomy alone.
+    pub fn taxonomy_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.taxonomy_file = Some(path.into());
+        self
+    }
+
     /// Load the analyzer and build the engine. The index is opened on first use.
     pub fn build(self) -> Result<Matcher> {
         let pool = if self.threads > 1 {
@@ -90,9 +99,14 @@ impl MatcherBuilder {
         } else {
             None
         };
+        let taxonomy = match &self.taxonomy_file {
+            Some(path) => Taxonomy::with_extension(path)?,
+            None => Taxonomy::builtin(),
+        };
         Ok(Matcher {
             config: self,
             analyzer: Arc::new(Analyzer::new()),
+            taxonomy: Arc::new(taxonomy),
             pool,
             searching: OnceLock::new(),
         })
@@ -163,6 +177,7 @@ pub enum DocKind {
 pub struct Matcher {
     config: MatcherBuilder,
     analyzer: Arc<Analyzer>,
+    taxonomy: Arc<Taxonomy>,
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
 }
@@ -189,6 +204,11 @@ impl Matcher {
     /// Whether an index exists at the configured directory.
     pub fn index_exists(&self) -> bool {
         index::exists(&self.config.index_dir)
+    }
+
+    /// The skill taxonomy in use.
+    pub fn taxonomy(&self) -> &Taxonomy {
+        &self.taxonomy
     }
 
     /// The shared analyzer.
@@ -237,7 +257,7 @@ impl Matcher {
                 .map(|file| {
                     let profile = guarded(&file.path, || {
                         let text = ingest::read_file(&file.path, max)?;
-                        Ok(Profile::parse(file.id.clone(), text))
+                        Ok(Profile::parse(file.id.clone(), text, &self.taxonomy))
                     })?;
                     Ok((file, profile))
                 })
@@ -354,7 +374,7 @@ impl Matcher {
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
-        Ok(Job::parse(file_stem(path), text))
+        Ok(Job::parse(file_stem(path), text, &self.taxonomy))
     }
 
     /// Read every job file under `paths` (directories walked). Unreadable files come
@@ -386,8 +406,10 @@ impl Matcher {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
         let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
         Ok(match kind {
-            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text)),
-            DocKind::Profile => Parsed::Profile(Profile::parse(file_stem(path), text)),
+            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, &self.taxonomy)),
+            DocKind::Profile => {
+                Parsed::Profile(Profile::parse(file_stem(path), text, &self.taxonomy))
+            }
         })
     }
 }

@@ -39,12 +39,12 @@ mod profile;
 mod rank;
 mod retrieve;
 
-pub use analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
+pub use analysis::{Analyzer, Mention, MixedTokenizer, Skill, SkillId, TOKENIZER_NAME, Taxonomy};
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use index::SCHEMA_VERSION;
 pub use ingest::{DEFAULT_MAX_FILE_BYTES, Format, Heading, Text, read_text};
 pub use job::Job;
 pub use output::{TREC_RUN_NAME, write_json, write_jsonl, write_table, write_trec};
-pub use profile::{Personal, Profile};
+pub use profile::{Education, Personal, Profile, SkillEvidence};
 pub use rank::{Match, Ranking};

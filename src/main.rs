@@ -314,12 +314,24 @@ fn print_report(report: &IndexReport) {
 }
 
 fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
+    let skills = |list: &[matcher::SkillEvidence]| {
+        list.iter()
+            .map(|s| format!("{} «{}»", s.skill, s.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match parsed {
         Parsed::Profile(p) => {
             writeln!(w, "kind:      profile")?;
             writeln!(w, "id:        {}", p.id)?;
             writeln!(w, "format:    {:?}", p.format)?;
             writeln!(w, "headline:  {}", p.headline.as_deref().unwrap_or("-"))?;
+            match (p.years_of_experience, p.years_source) {
+                (Some(y), Some(src)) => writeln!(w, "years:     {y} ({src})")?,
+                _ => writeln!(w, "years:     -")?,
+            }
+            writeln!(w, "education: {}", p.education.map_or("-", |e| e.label()))?;
+            writeln!(w, "skills:    {}", skills(&p.skills))?;
             writeln!(w, "personal (never used for ranking):")?;
             writeln!(
                 w,
@@ -336,6 +348,14 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
             writeln!(w, "id:        {}", j.id)?;
             writeln!(w, "format:    {:?}", j.format)?;
             writeln!(w, "title:     {}", j.title)?;
+            writeln!(
+                w,
+                "min years: {}",
+                j.min_years.map_or("-".to_string(), |y| y.to_string())
+            )?;
+            writeln!(w, "education: {}", j.education.map_or("-", |e| e.label()))?;
+            writeln!(w, "required:  {}", skills(&j.required_skills))?;
+            writeln!(w, "preferred: {}", skills(&j.preferred_skills))?;
         }
     }
     Ok(())

@@ -1,8 +1,16 @@
 //! Job: a job description's text → the structured request the engine ranks against.
+//!
+//! Postings mark what is required and what is a plus with section headings (任职要求 /
+//! Requirements / Must have versus 加分项 / Nice to have / Preferred) and with words on the
+//! line itself (…优先, "… is a plus"). Skills are read from the whole posting: those under a
+//! "plus" heading or on a "plus" line are preferred, all others required.
 
 use serde::Serialize;
 
+use crate::analysis::Taxonomy;
 use crate::ingest::{Format, Text};
+use crate::profile::facts::{self, Education};
+use crate::profile::{SkillEvidence, skills_in};
 
 /// A job description.
 #[derive(Clone, Debug, Serialize)]
@@ -13,20 +21,83 @@ pub struct Job {
     pub title: String,
     /// The format the posting came in.
     pub format: Format,
+    /// Skills the job requires, with where the posting says so.
+    pub required_skills: Vec<SkillEvidence>,
+    /// Skills the job prefers (a plus, 优先, nice to have).
+    pub preferred_skills: Vec<SkillEvidence>,
+    /// Minimum years of experience asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_years: Option<f32>,
+    /// Minimum education asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<Education>,
     /// The posting's flattened text.
     #[serde(skip)]
     pub text: String,
 }
 
+/// What a line of a posting is about.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Required,
+    Preferred,
+}
+
+const PREFERRED_HEADINGS: &[&str] = &[
+    "加分项",
+    "加分",
+    "优先",
+    "nice to have",
+    "nice-to-have",
+    "preferred",
+    "bonus",
+    "pluses",
+    "plus",
+];
+const REQUIRED_HEADINGS: &[&str] = &[
+    "任职要求",
+    "岗位要求",
+    "职位要求",
+    "任职资格",
+    "岗位职责",
+    "工作职责",
+    "职位描述",
+    "岗位描述",
+    "requirements",
+    "must have",
+    "must-have",
+    "qualifications",
+    "required",
+    "what you need",
+    "responsibilities",
+    "what you'll do",
+    "what you will do",
+    "about the role",
+    "the role",
+];
+const PREFERRED_LINE_WORDS: &[&str] = &[
+    "优先",
+    "加分",
+    "preferred",
+    "a plus",
+    "nice to have",
+    "is a bonus",
+    "bonus",
+];
+
 impl Job {
     /// Parse a job description from flattened text.
     ///
     /// ```
-    /// use matcher::{Format, Job, Text};
-    /// let job = Job::parse("im-lead", Text::parse("# IM 后端技术负责人\n任职要求：…", Format::Markdown));
-    /// assert_eq!(job.title, "IM 后端技术负责人");
+    /// use matcher::{Format, Job, Taxonomy, Text};
+    /// let text = Text::parse("# 云原生平台工程师\n任职要求：\n- 熟悉Kubernetes，5年以上经验\n加分项：\n- 熟悉Kafka", Format::Markdown);
+    /// let job = Job::parse("cloud", text, &Taxonomy::builtin());
+    /// assert_eq!(job.title, "云原生平台工程师");
+    /// assert!(job.required_skills.iter().any(|s| s.skill == "Kubernetes"));
+    /// assert_eq!(job.preferred_skills[0].skill, "Kafka");
+    /// assert_eq!(job.min_years, Some(5.0));
     /// ```
-    pub fn parse(id: impl Into<String>, text: Text) -> Job {
+    pub fn parse(id: impl Into<String>, text: Text, taxonomy: &Taxonomy) -> Job {
         let Text { text, format, .. } = text;
         let title = text
             .lines()
@@ -34,11 +105,65 @@ impl Job {
             .find(|l| !l.is_empty())
             .unwrap_or("")
             .to_string();
+        let mut required: Vec<SkillEvidence> = Vec::new();
+        let mut preferred: Vec<SkillEvidence> = Vec::new();
+        let mut section = Part::Required;
+        let mut offset = 0;
+        for line in text.split('\n') {
+            let start = offset;
+            offset += line.len() + 1;
+            if let Some(part) = heading(line) {
+                section = part;
+            }
+            let lower = line.to_lowercase();
+            let part = if section == Part::Preferred
+                || PREFERRED_LINE_WORDS.iter().any(|w| lower.contains(w))
+            {
+                Part::Preferred
+            } else {
+                Part::Required
+            };
+            for mut skill in skills_in(line, taxonomy) {
+                skill.span = (skill.span.0 + start, skill.span.1 + start);
+                let list = if part == Part::Required {
+                    &mut required
+                } else {
+                    &mut preferred
+                };
+                match list.iter_mut().find(|s| s.skill == skill.skill) {
+                    Some(s) => s.mentions += 1,
+                    None => list.push(skill),
+                }
+            }
+        }
+        preferred.retain(|p| !required.iter().any(|r| r.skill == p.skill));
         Job {
             id: id.into(),
             title,
             format,
+            required_skills: required,
+            preferred_skills: preferred,
+            min_years: facts::minimum_years(&text),
+            education: facts::required_education(&text),
             text,
         }
     }
+}
+
+/// The part of the posting a heading line opens, if the line is a heading.
+fn heading(line: &str) -> Option<Part> {
+    let line = line
+        .trim()
+        .trim_start_matches(['#', '-', '*', '【', '[', ' '])
+        .to_lowercase();
+    if line.chars().count() > 30 {
+        return None;
+    }
+    if PREFERRED_HEADINGS.iter().any(|w| line.starts_with(w)) {
+        return Some(Part::Preferred);
+    }
+    if REQUIRED_HEADINGS.iter().any(|w| line.starts_with(w)) {
+        return Some(Part::Required);
+    }
+    None
 }

@@ -5,15 +5,52 @@
 //! *ranking text* — the same text with every personal span blanked — which is the only
 //! text that is indexed or scored.
 
+pub(crate) mod facts;
 pub(crate) mod personal;
 
 use std::ops::Range;
 
 use serde::Serialize;
 
+use crate::analysis::Taxonomy;
 use crate::ingest::{Format, Text};
 
+pub use facts::Education;
 pub use personal::Personal;
+
+/// A skill a text shows, with the evidence for it.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct SkillEvidence {
+    /// Canonical skill name from the taxonomy.
+    pub skill: String,
+    /// Byte span of the first mention in the (ranking) text.
+    pub span: (usize, usize),
+    /// The words of that mention, as written.
+    pub text: String,
+    /// How many times the skill is mentioned.
+    pub mentions: u32,
+}
+
+/// Skills mentioned in `text`, in order of first mention, one entry per skill.
+pub(crate) fn skills_in(text: &str, taxonomy: &Taxonomy) -> Vec<SkillEvidence> {
+    let mut out: Vec<SkillEvidence> = Vec::new();
+    let mut at: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for m in taxonomy.find(text) {
+        match at.get(&m.skill) {
+            Some(&i) => out[i].mentions += 1,
+            None => {
+                at.insert(m.skill, out.len());
+                out.push(SkillEvidence {
+                    skill: taxonomy.skill(m.skill).name.clone(),
+                    span: (m.span.start, m.span.end),
+                    text: text[m.span].to_string(),
+                    mentions: 1,
+                });
+            }
+        }
+    }
+    out
+}
 
 /// A candidate profile parsed from a résumé.
 #[derive(Clone, Debug, Serialize)]
@@ -25,6 +62,18 @@ pub struct Profile {
     /// The current or most recent job title, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
+    /// Skills the résumé shows, with evidence spans into the ranking text.
+    pub skills: Vec<SkillEvidence>,
+    /// Total years of professional experience: stated outright, or else the span of the
+    /// employment date ranges (overlaps counted once).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years_of_experience: Option<f32>,
+    /// Where `years_of_experience` came from: `"stated"` or `"date ranges"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years_source: Option<&'static str>,
+    /// Highest education level mentioned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<Education>,
     /// Personal data, kept apart from everything that ranks.
     pub personal: Personal,
     /// The résumé's flattened text.
@@ -42,14 +91,15 @@ impl Profile {
     /// Parse a profile from flattened text.
     ///
     /// ```
-    /// use matcher::{Format, Profile, Text};
+    /// use matcher::{Format, Profile, Taxonomy, Text};
     /// let text = Text::parse("Alex Sample\nPhone: 138-0000-0000\nSenior Rust Engineer", Format::Text);
-    /// let p = Profile::parse("alex", text);
+    /// let p = Profile::parse("alex", text, &Taxonomy::builtin());
     /// assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
     /// assert_eq!(p.headline.as_deref(), Some("Senior Rust Engineer"));
     /// assert!(!p.ranking_text.contains("138"));
+    /// assert_eq!(p.skills[0].skill, "Rust");
     /// ```
-    pub fn parse(id: impl Into<String>, text: Text) -> Profile {
+    pub fn parse(id: impl Into<String>, text: Text, taxonomy: &Taxonomy) -> Profile {
         let Text { text, format, .. } = text;
         // Résumés open with the name, often followed by the title on the same line
         // ("王立群 | Java高级开发工程师", "钱雨晴 — 产品经理").
@@ -62,10 +112,28 @@ impl Profile {
         let (personal, personal_spans) = personal::find(&text, &names);
         let ranking_text = blank(&text, &personal_spans);
         let headline = headline(&ranking_text);
+        // Everything below reads the ranking text only: personal data (a birth date, an
+        // age) can never become a fact that ranks.
+        let skills = skills_in(&ranking_text, taxonomy);
+        let (years_of_experience, years_source) = match facts::stated_years(&ranking_text) {
+            Some(y) => (Some(y), Some("stated")),
+            None => match facts::covered_years(facts::date_ranges(
+                &ranking_text,
+                facts::current_month(),
+            )) {
+                Some(y) => (Some((y * 10.0).round() / 10.0), Some("date ranges")),
+                None => (None, None),
+            },
+        };
+        let education = facts::highest_education(&ranking_text);
         Profile {
             id: id.into(),
             format,
             headline,
+            skills,
+            years_of_experience,
+            years_source,
+            education,
             personal,
             text,
             ranking_text,
@@ -262,7 +330,11 @@ mod tests {
     fn markdown_seed_header() {
         let md = "## Alex Sample\nMale | Age: 40 | Phone: 13800000000 | Email: a@example.com ｜ Experience：16 years\n\
                   Edu: Master | Job: Architect/Technical Manager | Location: Shanghai\n";
-        let p = Profile::parse("en", Text::parse(md, Format::Markdown));
+        let p = Profile::parse(
+            "en",
+            Text::parse(md, Format::Markdown),
+            &Taxonomy::builtin(),
+        );
         assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
         assert_eq!(p.text.len(), p.ranking_text.len());
         assert!(!p.ranking_text.contains("Alex") && !p.ranking_text.contains("Male"));
@@ -282,6 +354,7 @@ mod tests {
             let p = Profile::parse(
                 "x",
                 Text::parse(&format!("{line}\n电话：136-0000-0011"), Format::Markdown),
+                &Taxonomy::builtin(),
             );
             assert_eq!(p.personal.name.as_deref(), Some(name), "{line}");
         }

@@ -1,0 +1,385 @@
+//! Facts stated in free text that both résumés and job descriptions use: years of
+//! experience, education level, dates.
+//!
+//! Explicit statements win over inference ("Experience：16 years", "从业10年" beat the sum
+//! of the date ranges, which also counts gaps in the writer's favour and ages as the
+//! résumé does). Date ranges are read in the forms real résumés use — 2008.1-2015/12,
+//! 2022/04-Present, 2019年3月-至今, Jan 2020 – Mar 2023 — and merged so that overlapping
+//! jobs are not counted twice. Ranges on lines about schooling are left out.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+/// Highest education levels, ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Education {
+    /// 高中 / high school.
+    HighSchool,
+    /// 大专 / associate degree.
+    Associate,
+    /// 本科 / bachelor's degree.
+    Bachelor,
+    /// 硕士 / master's degree (incl. MBA).
+    Master,
+    /// 博士 / doctorate.
+    Doctorate,
+}
+
+impl Education {
+    /// The label a Chinese and an English reader both understand.
+    pub fn label(self) -> &'static str {
+        match self {
+            Education::HighSchool => "高中 / High school",
+            Education::Associate => "大专 / Associate",
+            Education::Bachelor => "本科 / Bachelor",
+            Education::Master => "硕士 / Master",
+            Education::Doctorate => "博士 / PhD",
+        }
+    }
+}
+
+static EDUCATION: LazyLock<Vec<(Regex, Education)>> = LazyLock::new(|| {
+    [
+        (r"(?i)博士|\bph\.?\s?d\b|\bdoctor(ate| of)\b|\bd\.phil\b", Education::Doctorate),
+        (
+            r"(?i)硕士|研究生|\bmaster'?s\b|\bmasters\b|\bmaster (of|degree)\b|\bm\.?s\.?c?\b\.?(,| in)|\bmba\b|\bm\.eng\b|(edu|education|学历)\s*[:：]\s*master\b",
+            Education::Master,
+        ),
+        (
+            r"(?i)本科|学士|\bbachelor'?s?\b|\bb\.?s\.?c?\b\.?(,| in)|\bb\.?a\.?(,| in)|\bb\.eng\b|\bundergraduate degree\b",
+            Education::Bachelor,
+        ),
+        (r"(?i)大专|专科|高职|\bassociate'?s? degree\b|\bdiploma\b", Education::Associate),
+        (r"(?i)高中|中专|\bhigh school\b", Education::HighSchool),
+    ]
+    .into_iter()
+    .map(|(re, level)| (Regex::new(re).expect("education pattern"), level))
+    .collect()
+});
+
+/// The highest education level `text` mentions.
+pub fn highest_education(text: &str) -> Option<Education> {
+    EDUCATION
+        .iter()
+        .filter(|(re, _)| re.is_match(text))
+        .map(|(_, level)| *level)
+        .max()
+}
+
+/// The lowest level a job asks for: "本科及以上", "Bachelor's degree or higher".
+pub fn required_education(text: &str) -> Option<Education> {
+    EDUCATION
+        .iter()
+        .filter_map(|(re, level)| {
+            re.find_iter(text)
+                .any(|m| {
+                    let clause_end = text[m.end()..]
+                        .find(['\n', '，', ',', ';', '；', '。'])
+                        .map_or(text.len(), |i| m.end() + i);
+                    let after = &text[m.end()..clause_end];
+                    !(after.contains("优先")
+                        || after.to_lowercase().contains("preferred")
+                        || after.contains("a plus"))
+                })
+                .then_some(*level)
+        })
+        .min()
+}
+
+static CN_NUM: &str = "(?:\\d{1,2}|[一二两三四五六七八九十]{1,3})";
+
+static EXPLICIT_TOTAL: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // Labelled: "Experience：16 years", "工作年限：8年", "工作经验: 5 yrs".
+        format!(r"(?i)(?:experience|工作年限|工作经验|从业年限|years of experience)\s*[:：]\s*({CN_NUM})\s*\+?\s*(?:years?|yrs?|年)"),
+        // "从业10年", "10年工作经验", "8年以上开发经验", "5年经验".
+        format!(r"(?:从业|工作)\s*({CN_NUM})\s*年"),
+        format!(r"({CN_NUM})\s*\+?\s*年(?:以上)?[^，。,;；：:\n\d]{{0,8}}?经验"),
+        // "8+ years of experience" (not "… of experience in X", which is partial).
+        format!(r"(?i)({CN_NUM})\s*\+?\s*years?\s+of\s+(?:professional\s+|work\s+|industry\s+|working\s+)?experience(?:\s*[,.;)]|\s*$|\s+(?:as|across|building|leading|with))"),
+    ]
+    .iter()
+    .map(|re| Regex::new(re).expect("experience pattern"))
+    .collect()
+});
+
+/// Minimum years a job asks for: "5+ years", "5年以上", "三年以上", "at least 3 years".
+static MIN_YEARS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        format!(r"({CN_NUM})\s*年(?:及)?以上"),
+        format!(r"(?i)({CN_NUM})\s*\+\s*(?:years?|yrs?)"),
+        format!(r"(?i)(?:at least|minimum of|min\.?|over|more than)\s+({CN_NUM})\s*(?:years?|yrs?)"),
+        format!(r"(?i)({CN_NUM})\s*(?:or more\s+)?years?\s+(?:of\s+)?(?:professional\s+|relevant\s+|hands-on\s+|industry\s+|work\s+)?experience"),
+    ]
+    .iter()
+    .map(|re| Regex::new(re).expect("min years pattern"))
+    .collect()
+});
+
+/// Parse "16", "十", "三", "十五", "二十".
+fn number(s: &str) -> Option<f32> {
+    if let Ok(n) = s.parse::<f32>() {
+        return Some(n);
+    }
+    let digit = |c: char| {
+        "零一二三四五六七八九"
+            .find(c)
+            .map(|i| (i / 3) as f32)
+            .or((c == '两').then_some(2.0))
+    };
+    let chars: Vec<char> = s.chars().collect();
+    match chars.as_slice() {
+        ['十'] => Some(10.0),
+        ['十', d] => Some(10.0 + digit(*d)?),
+        [d, '十'] => Some(digit(*d)? * 10.0),
+        [d, '十', e] => Some(digit(*d)? * 10.0 + digit(*e)?),
+        [d] => digit(*d),
+        _ => None,
+    }
+}
+
+/// Years of experience the text states outright for the whole career, if any.
+pub fn stated_years(text: &str) -> Option<f32> {
+    EXPLICIT_TOTAL
+        .iter()
+        .flat_map(|re| re.captures_iter(text))
+        .filter_map(|c| number(c.get(1)?.as_str()))
+        .filter(|y| (0.0..=60.0).contains(y))
+        .reduce(f32::max)
+}
+
+/// The minimum years of experience a job asks for.
+pub fn minimum_years(text: &str) -> Option<f32> {
+    MIN_YEARS
+        .iter()
+        .flat_map(|re| re.captures_iter(text))
+        .filter_map(|c| number(c.get(1)?.as_str()))
+        .filter(|y| (1.0..=30.0).contains(y))
+        .reduce(f32::max)
+}
+
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)(?:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\b((?:19|20)\d{2})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|\b))?|(present|now|current|today|至今|今|现在)",
+    )
+    .expect("date pattern")
+});
+
+static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\s*(?:-|–|—|~|～|至|到|to|until)\s*$").expect("separator pattern")
+});
+
+const SCHOOL_WORDS: &[&str] = &[
+    "大学",
+    "学院",
+    "学校",
+    "university",
+    "college",
+    "school",
+    "本科",
+    "硕士",
+    "博士",
+    "bachelor",
+    "master",
+    "phd",
+    "学士",
+    "education",
+    "教育",
+];
+
+/// A month count: year × 12 + month index.
+type Month = i32;
+
+/// A date found on a line: its byte range and (month, whether a month was given).
+type DateMatch = (usize, usize, Option<(Month, bool)>);
+
+/// Employment date ranges in `text` as (start, end) month counts, `now` for open ends.
+pub fn date_ranges(text: &str, now: Month) -> Vec<(Month, Month)> {
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let lower = line.to_lowercase();
+        if SCHOOL_WORDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        let dates: Vec<DateMatch> = DATE
+            .captures_iter(line)
+            .map(|c| {
+                let m = c.get(0).expect("whole match");
+                let value = if c.get(4).is_some() {
+                    Some((now, true))
+                } else {
+                    let year: i32 = c[2].parse().unwrap_or(0);
+                    let month = c
+                        .get(3)
+                        .and_then(|m| m.as_str().parse::<i32>().ok())
+                        .or_else(|| c.get(1).and_then(|m| month_index(m.as_str())));
+                    Some((year * 12 + month.map_or(0, |m| m - 1), month.is_some()))
+                };
+                (m.start(), m.end(), value)
+            })
+            .collect();
+        for pair in dates.windows(2) {
+            let (_, a_end, Some((start, _))) = pair[0] else {
+                continue;
+            };
+            let (b_start, _, Some((end, has_month))) = pair[1] else {
+                continue;
+            };
+            if !RANGE_SEPARATOR.is_match(&line[a_end..b_start]) {
+                continue;
+            }
+            // "2012 - 2015": a year alone ends at the end of that year.
+            let end = if has_month || end == now {
+                end
+            } else {
+                end + 11
+            };
+            if start <= end && end <= now && start >= 1950 * 12 {
+                out.push((start, end));
+            }
+        }
+    }
+    out
+}
+
+fn month_index(name: &str) -> Option<i32> {
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let lower = name.to_lowercase();
+    months
+        .iter()
+        .position(|m| lower.starts_with(m))
+        .map(|i| i as i32 + 1)
+}
+
+/// Total years covered by the ranges, overlaps counted once.
+pub fn covered_years(mut ranges: Vec<(Month, Month)>) -> Option<f32> {
+    if ranges.is_empty() {
+        return None;
+    }
+    ranges.sort_unstable();
+    let mut total = 0;
+    let (mut cur_start, mut cur_end) = ranges[0];
+    for &(s, e) in &ranges[1..] {
+        if s <= cur_end + 1 {
+            cur_end = cur_end.max(e);
+        } else {
+            total += cur_end - cur_start + 1;
+            (cur_start, cur_end) = (s, e);
+        }
+    }
+    total += cur_end - cur_start + 1;
+    Some(total as f32 / 12.0)
+}
+
+/// The current month, for open-ended ranges ("2022/04-Present").
+pub fn current_month() -> Month {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    // Civil-from-days (Howard Hinnant), enough for a month.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year * 12 + month - 1) as Month
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: Month = 2026 * 12 + 10; // November 2026
+
+    #[test]
+    fn explicit_statements() {
+        assert_eq!(
+            stated_years("Male | Age: 40 | Experience：16 years"),
+            Some(16.0)
+        );
+        assert_eq!(
+            stated_years("现任IM中台负责人，从业10年，具有多年管理经验"),
+            Some(10.0)
+        );
+        assert_eq!(stated_years("8年Java后端开发经验"), Some(8.0));
+        assert_eq!(
+            stated_years("8 years of experience in cloud computing"),
+            None
+        );
+        assert_eq!(
+            stated_years("8+ years of experience, mostly in fintech"),
+            Some(8.0)
+        );
+    }
+
+    #[test]
+    fn job_minimums() {
+        assert_eq!(
+            minimum_years("熟悉Kubernetes、消息队列（Kafka/RocketMQ），5年以上经验"),
+            Some(5.0)
+        );
+        assert_eq!(minimum_years("三年以上工作经验"), Some(3.0));
+        assert_eq!(minimum_years("5+ years building services"), Some(5.0));
+        assert_eq!(minimum_years("at least 10 years of experience"), Some(10.0));
+    }
+
+    #[test]
+    fn ranges_in_real_forms_and_overlaps() {
+        let text = "Oqton, 2022/04-Present\nGlodon, 2019.1-2021/5\nMicrosoft 2015.12-2019/1\nAutodesk 2008.1-2015/12\n\
+                    Master’s, Zhejiang University, 2005-2007";
+        let r = date_ranges(text, NOW);
+        assert_eq!(r.len(), 4, "{r:?}");
+        let years = covered_years(r).unwrap();
+        assert!((18.0..19.5).contains(&years), "{years}");
+        assert_eq!(
+            date_ranges("2019年3月-至今 字节跳动", NOW),
+            [(2019 * 12 + 2, NOW)]
+        );
+        assert_eq!(
+            date_ranges("Jan 2020 – Mar 2023", NOW),
+            [(2020 * 12, 2023 * 12 + 2)]
+        );
+        assert_eq!(covered_years(vec![(0, 11), (6, 17)]), Some(1.5));
+    }
+
+    #[test]
+    fn education_levels() {
+        assert_eq!(
+            highest_education("Edu: Master | Job: Architect"),
+            Some(Education::Master)
+        );
+        assert_eq!(
+            highest_education("2012年获得工学硕士学位"),
+            Some(Education::Master)
+        );
+        assert_eq!(highest_education("Scrum Master certified"), None);
+        assert_eq!(
+            highest_education("本科，计算机科学"),
+            Some(Education::Bachelor)
+        );
+        assert_eq!(
+            required_education("本科及以上学历，硕士优先"),
+            Some(Education::Bachelor)
+        );
+        assert_eq!(
+            required_education("Bachelor's degree or higher"),
+            Some(Education::Bachelor)
+        );
+    }
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(number("十五"), Some(15.0));
+        assert_eq!(number("二十"), Some(20.0));
+        assert_eq!(number("两"), Some(2.0));
+    }
+}

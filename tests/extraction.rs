@@ -1,0 +1,130 @@
+//! What `matcher parse` extracts from the seed résumés and a bundled job, through the real
+//! binary.
+//!
+//! Properties checked:
+//! 1. The English seed: 16 years (stated), Master, and the skills the brief names, each
+//!    with an evidence span that points at text saying it.
+//! 2. The Chinese seed: 10 years (stated), 硕士, distributed systems, microservices, high
+//!    concurrency and instant messaging, each with evidence.
+//! 3. A Chinese job: required vs preferred skills by section, minimum years, education.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn parse(rel: &str) -> serde_json::Value {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(rel);
+    let out = Command::new(env!("CARGO_BIN_EXE_matcher"))
+        .args(["parse", "--format", "json"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn skill_names(list: &serde_json::Value) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["skill"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Each skill's evidence span must cut out exactly the evidence text from the file's text.
+fn check_evidence(rel: &str, v: &serde_json::Value, wanted: &[&str]) {
+    let text = matcher::read_text(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(rel)
+            .as_path(),
+    )
+    .unwrap()
+    .text;
+    let names = skill_names(&v["skills"]);
+    for want in wanted {
+        let s = v["skills"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["skill"].as_str().unwrap().eq_ignore_ascii_case(want))
+            .unwrap_or_else(|| panic!("{rel}: {want} not extracted; got {names:?}"));
+        let (start, end) = (
+            s["span"][0].as_u64().unwrap() as usize,
+            s["span"][1].as_u64().unwrap() as usize,
+        );
+        assert_eq!(
+            &text[start..end],
+            s["text"].as_str().unwrap(),
+            "{rel}: {want} evidence span"
+        );
+    }
+}
+
+#[test]
+fn english_seed() {
+    let rel = "corpus/profiles/en-cloud-iot-architect.md";
+    let v = parse(rel);
+    let years = v["years_of_experience"].as_f64().unwrap();
+    assert!((15.0..=17.0).contains(&years), "{years}");
+    assert_eq!(v["education"], "master");
+    check_evidence(
+        rel,
+        &v,
+        &[
+            "Kubernetes",
+            "Docker",
+            "Kafka",
+            "Flink",
+            "Temporal",
+            "React",
+            "TypeScript",
+            "Rust",
+            "MySQL",
+            "HBase",
+            "Elasticsearch",
+        ],
+    );
+}
+
+#[test]
+fn chinese_seed() {
+    let rel = "corpus/profiles/zh-im-platform-lead.html";
+    let v = parse(rel);
+    let years = v["years_of_experience"].as_f64().unwrap();
+    assert!((9.0..=11.0).contains(&years), "{years}");
+    assert_eq!(v["education"], "master");
+    check_evidence(
+        rel,
+        &v,
+        &[
+            "distributed systems",
+            "microservices",
+            "high concurrency",
+            "instant messaging",
+        ],
+    );
+}
+
+#[test]
+fn chinese_job_sections() {
+    let v = parse("corpus/jobs/zh-cloud-native-platform.html");
+    assert_eq!(v["kind"], "job");
+    assert_eq!(v["min_years"], 5.0);
+    assert_eq!(v["education"], "bachelor");
+    let required = skill_names(&v["required_skills"]);
+    for s in ["Kubernetes", "message queue", "Kafka", "RocketMQ"] {
+        assert!(
+            required.iter().any(|r| r == s),
+            "{s} not required: {required:?}"
+        );
+    }
+    let preferred = skill_names(&v["preferred_skills"]);
+    assert!(preferred.iter().any(|p| p == "Istio"), "{preferred:?}");
+    assert!(
+        !preferred.iter().any(|p| required.contains(p)),
+        "a skill both required and preferred"
+    );
+}
