@@ -143,21 +143,25 @@ fn number(s: &str) -> Option<f32> {
 
 /// Years of experience the text states outright for the whole career, if any.
 pub fn stated_years(text: &str) -> Option<f32> {
-    EXPLICIT_TOTAL
-        .iter()
-        .flat_map(|re| re.captures_iter(text))
-        .filter_map(|c| number(c.get(1)?.as_str()))
-        .filter(|y| (0.0..=60.0).contains(y))
-        .reduce(f32::max)
+    largest_count(&EXPLICIT_TOTAL, text, 0.0..=60.0)
 }
 
 /// The minimum years of experience a job asks for.
 pub fn minimum_years(text: &str) -> Option<f32> {
-    MIN_YEARS
+    largest_count(&MIN_YEARS, text, 1.0..=30.0)
+}
+
+/// The largest number, within `plausible`, that any pattern captures (group 1) in `text`.
+fn largest_count(
+    patterns: &[Regex],
+    text: &str,
+    plausible: std::ops::RangeInclusive<f32>,
+) -> Option<f32> {
+    patterns
         .iter()
         .flat_map(|re| re.captures_iter(text))
         .filter_map(|c| number(c.get(1)?.as_str()))
-        .filter(|y| (1.0..=30.0).contains(y))
+        .filter(|y| plausible.contains(y))
         .reduce(f32::max)
 }
 
