@@ -99,14 +99,25 @@ impl MatcherBuilder {
         } else {
             None
         };
-        let taxonomy = match &self.taxonomy_file {
-            Some(path) => Taxonomy::with_extension(path)?,
-            None => Taxonomy::builtin(),
-        };
+        // The taxonomy's automaton takes a few hundred milliseconds to build: start it on
+        // its own thread now, beside jieba's dictionary load, and wait only when a
+        // profile or job is parsed.
+        let taxonomy = Arc::new(OnceLock::new());
+        match &self.taxonomy_file {
+            Some(path) => {
+                let _ = taxonomy.set(Taxonomy::with_extension(path)?);
+            }
+            None => {
+                let slot = Arc::clone(&taxonomy);
+                std::thread::spawn(move || {
+                    slot.get_or_init(Taxonomy::builtin);
+                });
+            }
+        }
         Ok(Matcher {
             config: self,
             analyzer: Arc::new(Analyzer::new()),
-            taxonomy: Arc::new(taxonomy),
+            taxonomy,
             pool,
             searching: OnceLock::new(),
         })
@@ -177,7 +188,7 @@ pub enum DocKind {
 pub struct Matcher {
     config: MatcherBuilder,
     analyzer: Arc<Analyzer>,
-    taxonomy: Arc<Taxonomy>,
+    taxonomy: Arc<OnceLock<Taxonomy>>,
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
 }
@@ -208,7 +219,7 @@ impl Matcher {
 
     /// The skill taxonomy in use.
     pub fn taxonomy(&self) -> &Taxonomy {
-        &self.taxonomy
+        self.taxonomy.get_or_init(Taxonomy::builtin)
     }
 
     /// The shared analyzer.
@@ -257,7 +268,7 @@ impl Matcher {
                 .map(|file| {
                     let profile = guarded(&file.path, || {
                         let text = ingest::read_file(&file.path, max)?;
-                        Ok(Profile::parse(file.id.clone(), text, &self.taxonomy))
+                        Ok(Profile::parse(file.id.clone(), text, self.taxonomy()))
                     })?;
                     Ok((file, profile))
                 })
@@ -374,7 +385,7 @@ impl Matcher {
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
-        Ok(Job::parse(file_stem(path), text, &self.taxonomy))
+        Ok(Job::parse(file_stem(path), text, self.taxonomy()))
     }
 
     /// Read every job file under `paths` (directories walked). Unreadable files come
@@ -406,9 +417,9 @@ impl Matcher {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
         let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
         Ok(match kind {
-            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, &self.taxonomy)),
+            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.taxonomy())),
             DocKind::Profile => {
-                Parsed::Profile(Profile::parse(file_stem(path), text, &self.taxonomy))
+                Parsed::Profile(Profile::parse(file_stem(path), text, self.taxonomy()))
             }
         })
     }
