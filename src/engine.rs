@@ -14,13 +14,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::{IndexReader, Term, doc};
 
-use crate::analysis::{Analyzer, Taxonomy};
+use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::error::{Error, Result};
+use crate::features::Weights;
 use crate::index::{self, Store};
 use crate::ingest::{self, DEFAULT_MAX_FILE_BYTES, SourceFile, Text};
 use crate::job::Job;
 use crate::profile::Profile;
-use crate::rank::{self, Ranking};
+use crate::rank::{RankOptions, Ranker, Ranking};
 use crate::retrieve::{self, JobTerms};
 
 /// Configures and builds a [`Matcher`].
@@ -36,6 +37,7 @@ pub struct MatcherBuilder {
     max_file_bytes: u64,
     writer_memory: usize,
     taxonomy_file: Option<PathBuf>,
+    weights: Weights,
 }
 
 impl Default for MatcherBuilder {
@@ -46,6 +48,7 @@ impl Default for MatcherBuilder {
             max_file_bytes: DEFAULT_MAX_FILE_BYTES,
             writer_memory: 256 * 1024 * 1024,
             taxonomy_file: None,
+            weights: Weights::default(),
         }
     }
 }
@@ -84,6 +87,12 @@ impl MatcherBuilder {
         self
     }
 
+    /// The feature weights of the final score. By default, [`Weights::default`].
+    pub fn weights(mut self, weights: Weights) -> Self {
+        self.weights = weights;
+        self
+    }
+
     /// Load the analyzer and build the engine. The index is opened on first use.
     pub fn build(self) -> Result<Matcher> {
         let pool = if self.threads > 1 {
@@ -102,22 +111,22 @@ impl MatcherBuilder {
         // The taxonomy's automaton takes a few hundred milliseconds to build: start it on
         // its own thread now, beside jieba's dictionary load, and wait only when a
         // profile or job is parsed.
-        let taxonomy = Arc::new(OnceLock::new());
+        let lexicon = Arc::new(OnceLock::new());
         match &self.taxonomy_file {
             Some(path) => {
-                let _ = taxonomy.set(Taxonomy::with_extension(path)?);
+                let _ = lexicon.set(Lexicon::with_skills(Taxonomy::with_extension(path)?));
             }
             None => {
-                let slot = Arc::clone(&taxonomy);
+                let slot = Arc::clone(&lexicon);
                 std::thread::spawn(move || {
-                    slot.get_or_init(Taxonomy::builtin);
+                    slot.get_or_init(Lexicon::builtin);
                 });
             }
         }
         Ok(Matcher {
             config: self,
             analyzer: Arc::new(Analyzer::new()),
-            taxonomy,
+            lexicon,
             pool,
             searching: OnceLock::new(),
         })
@@ -188,7 +197,7 @@ pub enum DocKind {
 pub struct Matcher {
     config: MatcherBuilder,
     analyzer: Arc<Analyzer>,
-    taxonomy: Arc<OnceLock<Taxonomy>>,
+    lexicon: Arc<OnceLock<Lexicon>>,
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
 }
@@ -219,7 +228,12 @@ impl Matcher {
 
     /// The skill taxonomy in use.
     pub fn taxonomy(&self) -> &Taxonomy {
-        self.taxonomy.get_or_init(Taxonomy::builtin)
+        &self.lexicon().skills
+    }
+
+    /// The vocabularies in use (skills, titles, places).
+    pub fn lexicon(&self) -> &Lexicon {
+        self.lexicon.get_or_init(Lexicon::builtin)
     }
 
     /// The shared analyzer.
@@ -252,7 +266,11 @@ impl Matcher {
             Store::remove(dir)?;
         }
         let store = Store::open_or_create(dir, &self.analyzer)?;
-        let mut writer = store.writer(self.config.writer_memory, self.config.threads)?;
+        // One indexing thread: documents land in segments in walk order, so the same files
+        // always give the same segments — and bit-identical BM25 scores, which depend on
+        // the order Tantivy sums term scores in each segment. Parsing, the expensive part,
+        // is still parallel.
+        let mut writer = store.writer(self.config.writer_memory, 1)?;
         let stored = store.stored()?;
 
         let walk = ingest::walk(paths);
@@ -268,7 +286,7 @@ impl Matcher {
                 .map(|file| {
                     let profile = guarded(&file.path, || {
                         let text = ingest::read_file(&file.path, max)?;
-                        Ok(Profile::parse(file.id.clone(), text, self.taxonomy()))
+                        Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
                     })?;
                     Ok((file, profile))
                 })
@@ -322,6 +340,12 @@ impl Matcher {
             if let Some(headline) = &profile.headline {
                 doc.add_text(fields.headline, headline);
             }
+            for skill in &profile.skills {
+                doc.add_text(fields.skills, skill.skill.to_lowercase());
+            }
+            let facts = serde_json::to_vec(&profile.facts())
+                .map_err(|e| Error::input(&file.path, e.to_string()))?;
+            doc.add_bytes(fields.facts, &facts);
             writer.add_document(doc)?;
         }
         if options.prune {
@@ -347,21 +371,25 @@ impl Matcher {
         Ok(self.searching.get_or_init(|| (store, reader)))
     }
 
-    /// Rank the indexed profiles against `job`, best `top` first.
-    pub fn rank(&self, job: &Job, top: usize) -> Result<Ranking> {
+    /// Rank the indexed profiles against `job`: the BM25 top `options.depth` re-scored
+    /// by the fit features, filtered, best `options.top` first, each with its explanation.
+    pub fn rank(&self, job: &Job, options: &RankOptions) -> Result<Ranking> {
         let (store, reader) = self.searching()?;
         let searcher = reader.searcher();
+        let ranker = Ranker {
+            searcher: &searcher,
+            fields: &store.fields,
+            analyzer: &self.analyzer,
+            lexicon: self.lexicon(),
+            weights: &self.config.weights,
+            parallel: self.pool.is_some(),
+        };
+        let must_have = ranker.required_filter(&options.require)?;
         let terms = JobTerms::new(&self.analyzer, job);
-        let query = terms.query(&store.fields);
-        let candidates = retrieve::candidates(&searcher, query.as_ref(), top)?;
-        let results = rank::rank(
-            &searcher,
-            &store.fields,
-            &self.analyzer,
-            &terms,
-            candidates,
-            top,
-        )?;
+        let query = terms.query(&store.fields, &must_have);
+        let depth = options.depth.max(options.top);
+        let candidates = retrieve::candidates(&searcher, query.as_ref(), depth)?;
+        let results = self.install(|| ranker.rank(job, &terms, candidates, options))?;
         Ok(Ranking {
             job_id: job.id.clone(),
             job_title: job.title.clone(),
@@ -371,7 +399,7 @@ impl Matcher {
 
     /// Rank the profiles against many jobs in parallel on the engine's pool. Results come
     /// back in the order of `jobs`.
-    pub fn rank_many(&self, jobs: &[Job], top: usize) -> Vec<Result<Ranking>> {
+    pub fn rank_many(&self, jobs: &[Job], options: &RankOptions) -> Vec<Result<Ranking>> {
         if let Err(e) = self.searching() {
             let msg = e.to_string();
             return jobs
@@ -379,13 +407,13 @@ impl Matcher {
                 .map(|_| Err(Error::usage(msg.clone())))
                 .collect();
         }
-        self.install(|| jobs.par_iter().map(|job| self.rank(job, top)).collect())
+        self.install(|| jobs.par_iter().map(|job| self.rank(job, options)).collect())
     }
 
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
-        Ok(Job::parse(file_stem(path), text, self.taxonomy()))
+        Ok(Job::parse(file_stem(path), text, self.lexicon()))
     }
 
     /// Read every job file under `paths` (directories walked). Unreadable files come
@@ -417,9 +445,9 @@ impl Matcher {
         let text = ingest::read_file(path, self.config.max_file_bytes)?;
         let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
         Ok(match kind {
-            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.taxonomy())),
+            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.lexicon())),
             DocKind::Profile => {
-                Parsed::Profile(Profile::parse(file_stem(path), text, self.taxonomy()))
+                Parsed::Profile(Profile::parse(file_stem(path), text, self.lexicon()))
             }
         })
     }

@@ -15,12 +15,12 @@
 //! client of this same API.
 //!
 //! ```no_run
-//! use matcher::{IndexOptions, Matcher};
+//! use matcher::{IndexOptions, Matcher, RankOptions};
 //!
 //! let matcher = Matcher::builder().index_dir("index").build()?;
 //! matcher.index(&["corpus/profiles"], &IndexOptions::default())?;
 //! let job = matcher.read_job("corpus/jobs/zh-im-backend-lead.md".as_ref())?;
-//! for m in matcher.rank(&job, 10)?.results {
+//! for m in matcher.rank(&job, &RankOptions::default())?.results {
 //!     println!("{} {} {:.2}", m.rank, m.id, m.score);
 //! }
 //! # Ok::<(), matcher::Error>(())
@@ -31,6 +31,7 @@
 mod analysis;
 mod engine;
 mod error;
+mod features;
 mod index;
 mod ingest;
 mod job;
@@ -39,12 +40,17 @@ mod profile;
 mod rank;
 mod retrieve;
 
-pub use analysis::{Analyzer, Mention, MixedTokenizer, Skill, SkillId, TOKENIZER_NAME, Taxonomy};
+pub use analysis::{
+    Analyzer, Lexicon, Mention, MixedTokenizer, Skill, SkillId, TOKENIZER_NAME, Taxonomy,
+};
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
+pub use features::{Candidate, Feature, JobContext, SkillMatch, WantedSkill, Weights};
 pub use index::SCHEMA_VERSION;
 pub use ingest::{DEFAULT_MAX_FILE_BYTES, Format, Heading, Text, read_text};
 pub use job::Job;
-pub use output::{TREC_RUN_NAME, write_json, write_jsonl, write_table, write_trec};
-pub use profile::{Education, Personal, Profile, SkillEvidence};
-pub use rank::{Match, Ranking};
+pub use output::{
+    TREC_RUN_NAME, write_explained, write_json, write_jsonl, write_table, write_trec,
+};
+pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
+pub use rank::{Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking, RelatedCredit};

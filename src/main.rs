@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
-use matcher::{DocKind, IndexOptions, IndexReport, Matcher, Parsed, Ranking};
+use matcher::{DocKind, IndexOptions, IndexReport, Matcher, Parsed, RankOptions, Ranking, Weights};
 
 /// Rank candidate profiles against job descriptions — Chinese, English or mixed.
 #[derive(Parser)]
@@ -21,6 +21,16 @@ struct Cli {
     /// Worker threads (default: number of CPUs).
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
+    /// Feature weights from a TOML file (keys: bm25, required_skills, preferred_skills,
+    /// related_skills, title, years, education, location).
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "bm25_only")]
+    weights: Option<PathBuf>,
+    /// Rank by BM25 text relevance alone (no fit features).
+    #[arg(long, global = true)]
+    bm25_only: bool,
+    /// A skill taxonomy file that extends or overrides the built-in one (same TSV format).
+    #[arg(long, global = true, value_name = "FILE")]
+    taxonomy: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -41,21 +51,22 @@ enum Command {
     },
     /// Rank the indexed profiles against one job description.
     Query {
-        /// How many profiles to show.
-        #[arg(long, default_value_t = 10, value_name = "N")]
-        top: usize,
+        #[command(flatten)]
+        rank: RankArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
         format: QueryFormat,
+        /// Under each result of the table, show why it scored what it did.
+        #[arg(long)]
+        explain: bool,
         /// The job description file.
         #[arg(value_name = "JOB_FILE")]
         job: PathBuf,
     },
     /// Rank the indexed profiles against many job descriptions (batch).
     Rank {
-        /// How many profiles per job.
-        #[arg(long, default_value_t = 10, value_name = "N")]
-        top: usize,
+        #[command(flatten)]
+        rank: RankArgs,
         /// Output format.
         #[arg(long, value_enum, default_value_t = RankFormat::Jsonl)]
         format: RankFormat,
@@ -87,6 +98,38 @@ enum Command {
         #[arg(value_name = "FILE")]
         file: PathBuf,
     },
+}
+
+/// Ranking options shared by `query` and `rank`.
+#[derive(clap::Args)]
+struct RankArgs {
+    /// How many profiles to show (per job).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// How many BM25 candidates to re-score with the fit features.
+    #[arg(long, default_value_t = 200, value_name = "N")]
+    depth: usize,
+    /// Only profiles that show this skill (repeatable; any name or alias of the skill).
+    #[arg(long, value_name = "SKILL")]
+    require: Vec<String>,
+    /// Only profiles with at least this many years of experience.
+    #[arg(long, value_name = "N")]
+    min_years: Option<f32>,
+    /// Leave out profiles that contain this term (repeatable, case-insensitive).
+    #[arg(long, value_name = "TERM")]
+    exclude: Vec<String>,
+}
+
+impl RankArgs {
+    fn options(&self) -> RankOptions {
+        RankOptions {
+            top: self.top,
+            depth: self.depth,
+            require: self.require.clone(),
+            min_years: self.min_years,
+            exclude: self.exclude.clone(),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -145,6 +188,15 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Some(n) = cli.threads {
         builder = builder.threads(n);
     }
+    if let Some(path) = &cli.weights {
+        builder = builder.weights(Weights::from_file(path)?);
+    }
+    if cli.bm25_only {
+        builder = builder.weights(Weights::bm25_only());
+    }
+    if let Some(path) = &cli.taxonomy {
+        builder = builder.taxonomy_file(path);
+    }
     let matcher = builder.build()?;
     match cli.command {
         Command::Index {
@@ -160,12 +212,18 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 Outcome::Done
             })
         }
-        Command::Query { top, format, job } => {
+        Command::Query {
+            rank,
+            format,
+            explain,
+            job,
+        } => {
             ensure_index(&matcher)?;
             let job = matcher.read_job(&job)?;
-            let ranking = matcher.rank(&job, top)?;
+            let ranking = matcher.rank(&job, &rank.options())?;
             let mut out = BufWriter::new(io::stdout().lock());
             match format {
+                QueryFormat::Table if explain => matcher::write_explained(&mut out, &ranking)?,
                 QueryFormat::Table => matcher::write_table(&mut out, &ranking)?,
                 QueryFormat::Json => matcher::write_json(&mut out, &ranking)?,
                 QueryFormat::Trec => matcher::write_trec(&mut out, &ranking)?,
@@ -174,7 +232,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             Ok(Outcome::Done)
         }
         Command::Rank {
-            top,
+            rank,
             format,
             out,
             jobs,
@@ -192,7 +250,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 None => Box::new(BufWriter::new(io::stdout().lock())),
             };
             let mut failed = errors.len();
-            for (job, ranking) in jobs.iter().zip(matcher.rank_many(&jobs, top)) {
+            for (job, ranking) in jobs.iter().zip(matcher.rank_many(&jobs, &rank.options())) {
                 match ranking {
                     Ok(ranking) => write_ranking(&mut sink, &ranking, format)?,
                     Err(e) => {
@@ -331,6 +389,8 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
                 _ => writeln!(w, "years:     -")?,
             }
             writeln!(w, "education: {}", p.education.map_or("-", |e| e.label()))?;
+            writeln!(w, "titles:    {}", p.titles.join(", "))?;
+            writeln!(w, "location:  {}", p.location.as_deref().unwrap_or("-"))?;
             writeln!(w, "skills:    {}", skills(&p.skills))?;
             writeln!(w, "personal (never used for ranking):")?;
             writeln!(
@@ -354,6 +414,8 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
                 j.min_years.map_or("-".to_string(), |y| y.to_string())
             )?;
             writeln!(w, "education: {}", j.education.map_or("-", |e| e.label()))?;
+            writeln!(w, "titles:    {}", j.titles.join(", "))?;
+            writeln!(w, "location:  {}", j.location.as_deref().unwrap_or("-"))?;
             writeln!(w, "required:  {}", skills(&j.required_skills))?;
             writeln!(w, "preferred: {}", skills(&j.preferred_skills))?;
         }

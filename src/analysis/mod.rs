@@ -8,5 +8,48 @@ mod taxonomy;
 mod tokenizer;
 
 pub use taxonomy::{Mention, Skill, SkillId, Taxonomy};
+
+const TITLES: &str = include_str!("../../data/taxonomy/titles.tsv");
+const PLACES: &str = include_str!("../../data/places.tsv");
+
+/// The vocabularies extraction reads text with: skills, job titles and places, each
+/// with aliases in both languages.
+#[derive(Debug)]
+pub struct Lexicon {
+    pub(crate) skills: Taxonomy,
+    pub(crate) titles: Taxonomy,
+    pub(crate) places: Taxonomy,
+}
+
+impl Lexicon {
+    /// The vocabularies shipped with matcher (`data/taxonomy/skills.tsv`,
+    /// `data/taxonomy/titles.tsv`, `data/places.tsv`).
+    pub fn builtin() -> Lexicon {
+        Lexicon::with_skills(Taxonomy::builtin())
+    }
+
+    /// The built-in title and place vocabularies with the given skill taxonomy.
+    pub fn with_skills(skills: Taxonomy) -> Lexicon {
+        // Titles build on a second thread while places build here.
+        let (titles, places) = std::thread::scope(|scope| {
+            let titles = scope.spawn(|| Taxonomy::from_tsv(TITLES));
+            let places = Taxonomy::from_tsv(PLACES);
+            (
+                titles.join().unwrap_or_else(|_| Taxonomy::from_tsv("")),
+                places,
+            )
+        });
+        Lexicon {
+            skills,
+            titles,
+            places,
+        }
+    }
+
+    /// The skill taxonomy.
+    pub fn skills(&self) -> &Taxonomy {
+        &self.skills
+    }
+}
 pub(crate) use tokenizer::is_han;
 pub use tokenizer::{Analyzer, MixedTokenizer, TOKENIZER_NAME};

@@ -51,6 +51,8 @@ pub struct Mention {
 /// Canonical skills, their aliases and relations, with a matcher over the aliases.
 pub struct Taxonomy {
     skills: Vec<Skill>,
+    /// How many skills name each skill as broader.
+    narrower: Vec<u32>,
     by_name: HashMap<String, SkillId>,
     /// Pattern index → (skill, exact text when the alias is case-sensitive).
     patterns: Vec<(SkillId, Option<String>)>,
@@ -76,7 +78,13 @@ struct Row {
 impl Taxonomy {
     /// The taxonomy shipped with matcher.
     pub fn builtin() -> Taxonomy {
-        Taxonomy::from_rows(parse_rows(BUILTIN).unwrap_or_default())
+        Taxonomy::from_tsv(BUILTIN)
+    }
+
+    /// A vocabulary in the taxonomy's TSV format (`canonical`, group, `|`-separated
+    /// aliases, broader names); lines that cannot be read are skipped.
+    pub(crate) fn from_tsv(text: &str) -> Taxonomy {
+        Taxonomy::from_rows(parse_rows(text).unwrap_or_default())
     }
 
     /// The built-in taxonomy extended (or overridden, row by row) by a user file in the
@@ -172,8 +180,15 @@ impl Taxonomy {
                     .map(|(i, t)| (t.as_bytes(), i as u32)),
             )
             .expect("taxonomy automaton builds");
+        let mut narrower = vec![0u32; skills.len()];
+        for skill in &skills {
+            for &b in &skill.broader {
+                narrower[b as usize] += 1;
+            }
+        }
         Taxonomy {
             skills,
+            narrower,
             by_name,
             patterns,
             automaton,
@@ -188,6 +203,11 @@ impl Taxonomy {
     /// Whether the taxonomy is empty.
     pub fn is_empty(&self) -> bool {
         self.skills.is_empty()
+    }
+
+    /// How many skills have this one as broader.
+    pub fn narrower_count(&self, id: SkillId) -> u32 {
+        self.narrower[id as usize]
     }
 
     /// The skill with this id.

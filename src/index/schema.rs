@@ -11,7 +11,7 @@ use tantivy::schema::{
 use crate::analysis::TOKENIZER_NAME;
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -28,6 +28,11 @@ pub(crate) struct Fields {
     pub headline: Field,
     /// Ranking text (personal data blanked): indexed; stored for snippets and evidence.
     pub body: Field,
+    /// Canonical skill names, lowercased, one token each: skill rarity (document
+    /// frequency) and `--require` filters.
+    pub skills: Field,
+    /// The profile's [`ProfileFacts`](crate::ProfileFacts) as JSON: what re-ranking reads.
+    pub facts: Field,
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -46,6 +51,8 @@ pub(crate) fn build() -> (Schema, Fields) {
         name: b.add_text_field("name", STORED),
         headline: b.add_text_field("headline", text(true)),
         body: b.add_text_field("body", text(true)),
+        skills: b.add_text_field("skills", STRING),
+        facts: b.add_bytes_field("facts", STORED),
     };
     (b.build(), fields)
 }
@@ -59,6 +66,8 @@ impl Fields {
             name: schema.get_field("name").ok()?,
             headline: schema.get_field("headline").ok()?,
             body: schema.get_field("body").ok()?,
+            skills: schema.get_field("skills").ok()?,
+            facts: schema.get_field("facts").ok()?,
         })
     }
 }

@@ -7,10 +7,10 @@
 
 use serde::Serialize;
 
-use crate::analysis::Taxonomy;
+use crate::analysis::Lexicon;
 use crate::ingest::{Format, Text};
 use crate::profile::facts::{self, Education};
-use crate::profile::{SkillEvidence, skills_in};
+use crate::profile::{SkillEvidence, location, names_in, skills_in};
 
 /// A job description.
 #[derive(Clone, Debug, Serialize)]
@@ -31,6 +31,11 @@ pub struct Job {
     /// Minimum education asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub education: Option<Education>,
+    /// The title, normalised (empty when the vocabulary does not know it).
+    pub titles: Vec<String>,
+    /// Where the job is (normalised place name; "Remote" for remote jobs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// The posting's flattened text.
     #[serde(skip)]
     pub text: String,
@@ -89,15 +94,15 @@ impl Job {
     /// Parse a job description from flattened text.
     ///
     /// ```
-    /// use matcher::{Format, Job, Taxonomy, Text};
+    /// use matcher::{Format, Job, Lexicon, Text};
     /// let text = Text::parse("# 云原生平台工程师\n任职要求：\n- 熟悉Kubernetes，5年以上经验\n加分项：\n- 熟悉Kafka", Format::Markdown);
-    /// let job = Job::parse("cloud", text, &Taxonomy::builtin());
+    /// let job = Job::parse("cloud", text, &Lexicon::builtin());
     /// assert_eq!(job.title, "云原生平台工程师");
     /// assert!(job.required_skills.iter().any(|s| s.skill == "Kubernetes"));
     /// assert_eq!(job.preferred_skills[0].skill, "Kafka");
     /// assert_eq!(job.min_years, Some(5.0));
     /// ```
-    pub fn parse(id: impl Into<String>, text: Text, taxonomy: &Taxonomy) -> Job {
+    pub fn parse(id: impl Into<String>, text: Text, lexicon: &Lexicon) -> Job {
         let Text { text, format, .. } = text;
         let title = text
             .lines()
@@ -123,7 +128,7 @@ impl Job {
             } else {
                 Part::Required
             };
-            for mut skill in skills_in(line, taxonomy) {
+            for mut skill in skills_in(line, &lexicon.skills) {
                 skill.span = (skill.span.0 + start, skill.span.1 + start);
                 let list = if part == Part::Required {
                     &mut required
@@ -137,6 +142,13 @@ impl Job {
             }
         }
         preferred.retain(|p| !required.iter().any(|r| r.skill == p.skill));
+        let mut titles = names_in(&title, &lexicon.titles);
+        if titles.is_empty() {
+            let head: Vec<&str> = text.lines().take(3).collect();
+            titles = names_in(&head.join("\n"), &lexicon.titles);
+        }
+        titles.truncate(3);
+        let location = location(&text, &lexicon.places, 8);
         Job {
             id: id.into(),
             title,
@@ -145,6 +157,8 @@ impl Job {
             preferred_skills: preferred,
             min_years: facts::minimum_years(&text),
             education: facts::required_education(&text),
+            titles,
+            location,
             text,
         }
     }

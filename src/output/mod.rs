@@ -4,7 +4,7 @@
 
 use std::io::{self, Write};
 
-use crate::rank::Ranking;
+use crate::rank::{Match, Ranking};
 
 /// The run name written in TREC output.
 pub const TREC_RUN_NAME: &str = "matcher";
@@ -38,18 +38,111 @@ pub fn write_table(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
         "score"
     )?;
     for m in &ranking.results {
+        write_row(w, m, id_width, name_width)?;
+    }
+    Ok(())
+}
+
+fn write_row(w: &mut dyn Write, m: &Match, id_width: usize, name_width: usize) -> io::Result<()> {
+    writeln!(
+        w,
+        "{:>4}  {}  {}  {:>7.2}  {}",
+        m.rank,
+        pad(&truncate(&m.id, id_width), id_width),
+        pad(
+            &truncate(m.name.as_deref().unwrap_or("-"), name_width),
+            name_width
+        ),
+        m.score,
+        matched(m).join(", ")
+    )
+}
+
+/// What a row lists as matched: the job's skills the profile shows, then its terms, eight
+/// in all.
+fn matched(m: &Match) -> Vec<String> {
+    let e = &m.explanation;
+    let mut out: Vec<String> = e
+        .matched_required
+        .iter()
+        .chain(&e.matched_preferred)
+        .map(|s| s.skill.clone())
+        .collect();
+    for t in &m.matched_terms {
+        if !out.iter().any(|o| o.eq_ignore_ascii_case(t)) {
+            out.push(t.clone());
+        }
+    }
+    out.truncate(8);
+    out
+}
+
+/// The ranking with each result's explanation under it: matched skills with the text
+/// that proves them, related credit, missing skills, and each feature's contribution.
+pub fn write_explained(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
+    writeln!(w, "job: {} ({})", ranking.job_title, ranking.job_id)?;
+    if ranking.results.is_empty() {
+        return writeln!(w, "no matching profiles");
+    }
+    for m in &ranking.results {
+        let e = &m.explanation;
+        writeln!(w)?;
         writeln!(
             w,
-            "{:>4}  {}  {}  {:>7.2}  {}",
+            "{:>3}. {}  {}  score {:.2}",
             m.rank,
-            pad(&truncate(&m.id, id_width), id_width),
-            pad(
-                &truncate(m.name.as_deref().unwrap_or("-"), name_width),
-                name_width
-            ),
-            m.score,
-            m.matched_terms.join(", ")
+            m.id,
+            m.name.as_deref().unwrap_or("-"),
+            m.score
         )?;
+        if let Some(h) = &m.headline {
+            writeln!(w, "     headline: {h}")?;
+        }
+        let facts: Vec<String> = [
+            e.years.map(|y| format!("{y} years")),
+            e.education.map(|ed| ed.label().to_string()),
+            e.location.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !facts.is_empty() {
+            writeln!(w, "     profile:  {}", facts.join(" · "))?;
+        }
+        for s in &e.matched_required {
+            writeln!(w, "     ✓ required  {} «{}»", pad(&s.skill, 24), s.quote)?;
+        }
+        for s in &e.matched_preferred {
+            writeln!(w, "     ✓ preferred {} «{}»", pad(&s.skill, 24), s.quote)?;
+        }
+        for r in &e.related {
+            writeln!(
+                w,
+                "     ~ related   {} via {} (credit {:.1})",
+                pad(&r.required, 24),
+                r.via,
+                r.credit
+            )?;
+        }
+        let related: Vec<&str> = e.related.iter().map(|r| r.required.as_str()).collect();
+        let missing: Vec<&str> = e
+            .missing_required
+            .iter()
+            .map(String::as_str)
+            .filter(|s| !related.contains(s))
+            .collect();
+        if !missing.is_empty() {
+            writeln!(w, "     ✗ missing   {}", missing.join(", "))?;
+        }
+        let parts: Vec<String> = e
+            .features
+            .iter()
+            .map(|f| match f.value {
+                Some(v) => format!("{} {:.2}×{:.2}={:.1}", f.name, v, f.weight, f.contribution),
+                None => format!("{} n/a", f.name),
+            })
+            .collect();
+        writeln!(w, "     features: {}", parts.join(" | "))?;
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::Taxonomy;
+use crate::analysis::{Lexicon, Taxonomy};
 use crate::ingest::{Format, Text};
 
 pub use facts::Education;
@@ -29,6 +29,84 @@ pub struct SkillEvidence {
     pub text: String,
     /// How many times the skill is mentioned.
     pub mentions: u32,
+}
+
+/// How many normalised titles a profile keeps.
+const MAX_TITLES: usize = 8;
+
+/// What ranking needs to know of a profile, stored in the index so a query never
+/// re-parses a résumé. Contains no personal data.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, serde::Deserialize)]
+pub struct ProfileFacts {
+    /// Skills with evidence spans into the stored ranking text.
+    pub skills: Vec<SkillEvidence>,
+    /// Years of experience.
+    pub years: Option<f32>,
+    /// Highest education level.
+    pub education: Option<Education>,
+    /// Normalised titles.
+    pub titles: Vec<String>,
+    /// Normalised location.
+    pub location: Option<String>,
+}
+
+/// Canonical names of a vocabulary's entries mentioned in `text`, first mention first.
+pub(crate) fn names_in(text: &str, vocabulary: &Taxonomy) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in vocabulary.find(text) {
+        let name = &vocabulary.skill(m.skill).name;
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// Labels that introduce where a person is or a job is.
+const PLACE_LABELS: &[&str] = &[
+    "location",
+    "所在地",
+    "现居",
+    "工作地点",
+    "地点",
+    "base",
+    "城市",
+    "city",
+    "based in",
+    "居住地",
+];
+
+/// The place a text says it is in: a labelled one ("Location: Shanghai", "工作地点：上海")
+/// or else the first place named in its first `head_lines` lines.
+pub(crate) fn location(text: &str, places: &Taxonomy, head_lines: usize) -> Option<String> {
+    for line in text.lines() {
+        let lower = line.to_ascii_lowercase();
+        for label in PLACE_LABELS {
+            for (i, _) in lower.match_indices(label) {
+                // A label is a word of its own ("database:" is not "base:") followed by a
+                // colon, except "based in".
+                if lower[..i]
+                    .chars()
+                    .next_back()
+                    .is_some_and(|c| c.is_ascii_alphabetic())
+                {
+                    continue;
+                }
+                let rest = line[i + label.len()..].trim_start_matches([' ', '*', '\t']);
+                let value = match rest.strip_prefix([':', '：']) {
+                    Some(v) => v,
+                    None if *label == "based in" => rest,
+                    None => continue,
+                };
+                let end = value.char_indices().nth(40).map_or(value.len(), |(j, _)| j);
+                if let Some(name) = names_in(&value[..end], places).into_iter().next() {
+                    return Some(name);
+                }
+            }
+        }
+    }
+    let head: String = text.lines().take(head_lines).collect::<Vec<_>>().join("\n");
+    names_in(&head, places).into_iter().next()
 }
 
 /// Skills mentioned in `text`, in order of first mention, one entry per skill.
@@ -74,6 +152,11 @@ pub struct Profile {
     /// Highest education level mentioned.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub education: Option<Education>,
+    /// Job titles held or sought, normalised (most prominent first).
+    pub titles: Vec<String>,
+    /// Where the candidate is based (normalised place name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// Personal data, kept apart from everything that ranks.
     pub personal: Personal,
     /// The résumé's flattened text.
@@ -91,15 +174,15 @@ impl Profile {
     /// Parse a profile from flattened text.
     ///
     /// ```
-    /// use matcher::{Format, Profile, Taxonomy, Text};
+    /// use matcher::{Format, Lexicon, Profile, Text};
     /// let text = Text::parse("Alex Sample\nPhone: 138-0000-0000\nSenior Rust Engineer", Format::Text);
-    /// let p = Profile::parse("alex", text, &Taxonomy::builtin());
+    /// let p = Profile::parse("alex", text, &Lexicon::builtin());
     /// assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
     /// assert_eq!(p.headline.as_deref(), Some("Senior Rust Engineer"));
     /// assert!(!p.ranking_text.contains("138"));
     /// assert_eq!(p.skills[0].skill, "Rust");
     /// ```
-    pub fn parse(id: impl Into<String>, text: Text, taxonomy: &Taxonomy) -> Profile {
+    pub fn parse(id: impl Into<String>, text: Text, lexicon: &Lexicon) -> Profile {
         let Text { text, format, .. } = text;
         // Résumés open with the name, often followed by the title on the same line
         // ("王立群 | Java高级开发工程师", "钱雨晴 — 产品经理").
@@ -114,7 +197,15 @@ impl Profile {
         let headline = headline(&ranking_text);
         // Everything below reads the ranking text only: personal data (a birth date, an
         // age) can never become a fact that ranks.
-        let skills = skills_in(&ranking_text, taxonomy);
+        let skills = skills_in(&ranking_text, &lexicon.skills);
+        let mut titles = names_in(headline.as_deref().unwrap_or(""), &lexicon.titles);
+        for t in names_in(&ranking_text, &lexicon.titles) {
+            if !titles.contains(&t) {
+                titles.push(t);
+            }
+        }
+        titles.truncate(MAX_TITLES);
+        let location = location(&ranking_text, &lexicon.places, 8);
         let (years_of_experience, years_source) = match facts::stated_years(&ranking_text) {
             Some(y) => (Some(y), Some("stated")),
             None => match facts::covered_years(facts::date_ranges(
@@ -134,10 +225,23 @@ impl Profile {
             years_of_experience,
             years_source,
             education,
+            titles,
+            location,
             personal,
             text,
             ranking_text,
             personal_spans,
+        }
+    }
+
+    /// The facts ranking uses, as stored in the index.
+    pub fn facts(&self) -> ProfileFacts {
+        ProfileFacts {
+            skills: self.skills.clone(),
+            years: self.years_of_experience,
+            education: self.education,
+            titles: self.titles.clone(),
+            location: self.location.clone(),
         }
     }
 
@@ -220,11 +324,14 @@ fn header_names(cell: &str) -> Vec<String> {
         .split(|c: char| c.is_whitespace() || "()（）".contains(c))
         .filter(|w| !w.is_empty())
         .collect();
+    // "Wu", "Placeholder-Smith", "O'Brien": capitalised parts, joined by - or '.
     let is_title = |w: &str| {
-        let mut cs = w.chars();
-        cs.next().is_some_and(|c| c.is_ascii_uppercase())
-            && cs.clone().count() > 0
-            && cs.all(|c| c.is_ascii_lowercase())
+        w.split(['-', '\'']).all(|part| {
+            let mut cs = part.chars();
+            cs.next().is_some_and(|c| c.is_uppercase())
+                && cs.clone().count() > 0
+                && cs.all(char::is_lowercase)
+        })
     };
     let start = if names.is_empty() { 0 } else { 1 };
     let run: Vec<&str> = words
@@ -307,17 +414,23 @@ fn headline(ranking_text: &str) -> Option<String> {
         if labelled.is_some() {
             return labelled;
         }
-        let n = line.chars().count();
+        // Header lines are cells ("王立群 | Java高级开发工程师 | 杭州"): the title is the
+        // first cell that reads like one once personal data is blanked.
+        let cell = line
+            .split(['|', '｜'])
+            .map(str::trim)
+            .find(|c| c.chars().any(char::is_alphanumeric));
+        let Some(cell) = cell else { continue };
+        let n = cell.chars().count();
         if !(3..=80).contains(&n)
-            || line.ends_with(['。', '.', '：', ':'])
-            || line.contains([':', '：'])
-            || !line.chars().any(char::is_alphanumeric)
-            || SECTION_WORDS.iter().any(|w| line.eq_ignore_ascii_case(w))
-            || line.chars().filter(|c| c.is_ascii_digit()).count() > 4
+            || cell.ends_with(['。', '.', '：', ':'])
+            || cell.contains([':', '：'])
+            || SECTION_WORDS.iter().any(|w| cell.eq_ignore_ascii_case(w))
+            || cell.chars().filter(|c| c.is_ascii_digit()).count() > 4
         {
             continue;
         }
-        return Some(line.to_string());
+        return Some(cell.to_string());
     }
     None
 }
@@ -330,11 +443,7 @@ mod tests {
     fn markdown_seed_header() {
         let md = "## Alex Sample\nMale | Age: 40 | Phone: 13800000000 | Email: a@example.com ｜ Experience：16 years\n\
                   Edu: Master | Job: Architect/Technical Manager | Location: Shanghai\n";
-        let p = Profile::parse(
-            "en",
-            Text::parse(md, Format::Markdown),
-            &Taxonomy::builtin(),
-        );
+        let p = Profile::parse("en", Text::parse(md, Format::Markdown), &Lexicon::builtin());
         assert_eq!(p.personal.name.as_deref(), Some("Alex Sample"));
         assert_eq!(p.text.len(), p.ranking_text.len());
         assert!(!p.ranking_text.contains("Alex") && !p.ranking_text.contains("Male"));
@@ -349,12 +458,16 @@ mod tests {
             ("Dr. Arjun Mehta", "Dr. Arjun Mehta"),
             ("杨帆 (Fan Yang) SRE", "杨帆"),
             ("Grace Wu 吴佳琪 Key Account Manager", "Grace Wu"),
+            (
+                "Jordan Placeholder-Smith 吴佳琪",
+                "Jordan Placeholder-Smith",
+            ),
             ("郑丽娜 个人简历", "郑丽娜"),
         ] {
             let p = Profile::parse(
                 "x",
                 Text::parse(&format!("{line}\n电话：136-0000-0011"), Format::Markdown),
-                &Taxonomy::builtin(),
+                &Lexicon::builtin(),
             );
             assert_eq!(p.personal.name.as_deref(), Some(name), "{line}");
         }

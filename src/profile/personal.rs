@@ -320,17 +320,31 @@ fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(move |w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
 }
 
-/// "我是张三，" — the way Chinese self-introductions give the name.
+const SURNAMES: &str = include_str!("../../data/surnames-zh.txt");
+
+/// "我是张三，" — the way Chinese self-introductions give the name: two to four Han
+/// characters after 我是/我叫, starting with a known surname (so 我是产品经理 is not one),
+/// ending at punctuation.
 fn intro_name(text: &str) -> Option<String> {
+    let surnames: Vec<&str> = SURNAMES
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect();
     for marker in ["我是", "我叫", "本人"] {
-        if let Some(i) = text.find(marker) {
+        for (i, _) in text.match_indices(marker) {
             let rest = &text[i + marker.len()..];
             let name: String = rest
                 .chars()
                 .take_while(|c| crate::analysis::is_han(*c))
                 .collect();
             let n = name.chars().count();
-            if (2..=3).contains(&n) && rest[name.len()..].starts_with(['，', ',', '。', ' ']) {
+            if (2..=4).contains(&n)
+                && rest[name.len()..].starts_with(['，', ',', '。', ' ', '('])
+                && surnames
+                    .iter()
+                    .any(|s| name.starts_with(s) && name.chars().count() > s.chars().count())
+            {
                 return Some(name);
             }
         }
@@ -372,6 +386,11 @@ mod tests {
 
     #[test]
     fn chinese_labels_and_intro() {
+        assert_eq!(intro_name("我是产品经理，"), None);
+        assert_eq!(
+            intro_name("你好，我是欧阳示例，现任"),
+            Some("欧阳示例".to_string())
+        );
         let text = "你好，我是张示例，现任技术负责人。\n性别：男  年龄：35  出生日期：1990年1月\n手机：13800000000\n2018年，张示例加入快手";
         let (p, spans) = find(text, &[]);
         assert_eq!(p.name.as_deref(), Some("张示例"));

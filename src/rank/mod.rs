@@ -1,24 +1,33 @@
-//! Rank: candidates → the ordered, explained result list.
+//! Rank: BM25 candidates → re-scored by the fit features → the ordered, explained list.
 //!
-//! Results are ordered by score, ties broken by id, so the same index and job always give
-//! the same bytes of output.
+//! The BM25 top-N (the *depth*) are re-scored: each candidate's stored facts are read
+//! (never the résumé again), hard filters drop those that fail, and every feature scores
+//! the rest — in parallel on the engine's pool, or in a plain loop with one thread; the
+//! arithmetic per candidate is the same either way, so the results are identical. The
+//! score is `100 × Σ wᵢ·vᵢ / Σ wᵢ` over the features that apply to the job. Ties are
+//! broken by id, so the same index and job always give the same bytes of output.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::schema::Value;
-use tantivy::{DocAddress, Searcher, TantivyDocument};
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::Analyzer;
-use crate::error::Result;
+use crate::analysis::{Analyzer, Lexicon};
+use crate::error::{Error, Result};
+use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
 use crate::index::Fields;
-use crate::profile::snippet;
+use crate::job::Job;
+use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::JobTerms;
 
 /// How many matched terms a result lists.
 const MATCHED_TERMS: usize = 8;
 /// Snippet length in characters.
 const SNIPPET_CHARS: usize = 160;
+/// Characters of context on each side of a skill's evidence.
+const EVIDENCE_CONTEXT: usize = 24;
 
 /// The ranked profiles for one job.
 #[derive(Clone, Debug, Serialize)]
@@ -44,7 +53,7 @@ pub struct Match {
     /// Current title, as written in the profile.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
-    /// The score the ranking is ordered by.
+    /// The fit score, 0–100, the ranking is ordered by.
     pub score: f32,
     /// BM25 relevance of the profile text to the job.
     pub bm25: f32,
@@ -53,52 +62,374 @@ pub struct Match {
     pub matched_terms: Vec<String>,
     /// The start of the profile (personal data removed).
     pub snippet: String,
+    /// Why the profile scored what it did.
+    pub explanation: Explanation,
 }
 
-/// Turn BM25 candidates into ordered results, the first `top` of them.
-pub(crate) fn rank(
-    searcher: &Searcher,
-    fields: &Fields,
-    analyzer: &Analyzer,
-    terms: &JobTerms,
-    candidates: Vec<(f32, DocAddress)>,
-    top: usize,
-) -> Result<Vec<Match>> {
-    let mut scored: Vec<(f32, String, DocAddress)> = Vec::with_capacity(candidates.len());
-    for (score, addr) in candidates {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let id = text_of(&doc, fields.id).unwrap_or_default().to_string();
-        scored.push((score, id, addr));
+/// Why a profile scored what it did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Explanation {
+    /// Each feature's value, weight and contribution to the score, in a fixed order.
+    pub features: Vec<FeatureScore>,
+    /// Required skills the profile shows, with the text that proves it.
+    pub matched_required: Vec<Evidence>,
+    /// Preferred skills the profile shows, with the text that proves it.
+    pub matched_preferred: Vec<Evidence>,
+    /// Required skills the profile does not show.
+    pub missing_required: Vec<String>,
+    /// Missing required skills credited through a related skill the profile has.
+    pub related: Vec<RelatedCredit>,
+    /// The profile's years of experience.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub years: Option<f32>,
+    /// The profile's highest education.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub education: Option<Education>,
+    /// The profile's location.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+}
+
+/// One feature's part in a score.
+#[derive(Clone, Debug, Serialize)]
+pub struct FeatureScore {
+    /// Feature name.
+    pub name: &'static str,
+    /// Value in [0, 1], or `None` when the job gives it nothing to judge.
+    pub value: Option<f32>,
+    /// Its weight.
+    pub weight: f32,
+    /// Points it adds to the 0–100 score.
+    pub contribution: f32,
+}
+
+/// A skill and the profile text that shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Evidence {
+    /// Canonical skill name.
+    pub skill: String,
+    /// The words that name it in the profile.
+    pub text: String,
+    /// Those words in their context.
+    pub quote: String,
+    /// Byte span of `text` in the profile's ranking text.
+    pub span: (usize, usize),
+}
+
+/// Partial credit for a missing required skill.
+#[derive(Clone, Debug, Serialize)]
+pub struct RelatedCredit {
+    /// The required skill.
+    pub required: String,
+    /// The profile's related skill.
+    pub via: String,
+    /// Credit, as a share of the skill's weight.
+    pub credit: f32,
+}
+
+/// Hard filters and depth of one ranking.
+#[derive(Clone, Debug)]
+pub struct RankOptions {
+    /// How many results to return. By default, 10.
+    pub top: usize,
+    /// How many BM25 candidates are re-scored. By default, 200 (at least `top`).
+    pub depth: usize,
+    /// Skills every result must show (canonical names or aliases).
+    pub require: Vec<String>,
+    /// Minimum years of experience every result must have.
+    pub min_years: Option<f32>,
+    /// Terms no result may contain (case-insensitive).
+    pub exclude: Vec<String>,
+}
+
+impl Default for RankOptions {
+    fn default() -> Self {
+        RankOptions {
+            top: 10,
+            depth: 200,
+            require: Vec::new(),
+            min_years: None,
+            exclude: Vec::new(),
+        }
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-    scored.truncate(top);
-    let total_docs = searcher.num_docs().max(1) as f32;
-    let mut out = Vec::with_capacity(scored.len());
-    for (i, (score, id, addr)) in scored.into_iter().enumerate() {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let body = text_of(&doc, fields.body).unwrap_or_default();
-        let idf = |term: &str| -> f32 {
-            let df = searcher
-                .doc_freq(&tantivy::Term::from_field_text(fields.body, term))
-                .unwrap_or(0) as f32;
-            (1.0 + (total_docs - df + 0.5) / (df + 0.5)).ln()
-        };
-        out.push(Match {
-            rank: i + 1,
-            id,
-            name: text_of(&doc, fields.name).map(str::to_string),
-            headline: text_of(&doc, fields.headline).map(str::to_string),
-            score,
-            bm25: score,
-            matched_terms: matched_terms(analyzer, terms, body, idf),
-            snippet: snippet(body, SNIPPET_CHARS),
+}
+
+/// Everything ranking needs besides the job and the candidates.
+pub(crate) struct Ranker<'a> {
+    pub searcher: &'a Searcher,
+    pub fields: &'a Fields,
+    pub analyzer: &'a Analyzer,
+    pub lexicon: &'a Lexicon,
+    pub weights: &'a Weights,
+    pub parallel: bool,
+}
+
+/// A candidate read from the index.
+struct Loaded {
+    id: String,
+    bm25: f32,
+    name: Option<String>,
+    headline: Option<String>,
+    body: String,
+    facts: ProfileFacts,
+}
+
+impl Ranker<'_> {
+    /// Resolve `--require` names to canonical skills (lowercased, as indexed).
+    pub(crate) fn required_filter(&self, names: &[String]) -> Result<Vec<String>> {
+        names
+            .iter()
+            .map(|n| {
+                let id = self.lexicon.skills.lookup(n.trim()).ok_or_else(|| {
+                    Error::usage(format!(
+                        "--require {n}: not a skill matcher knows (see data/taxonomy/skills.tsv)"
+                    ))
+                })?;
+                Ok(self.lexicon.skills.skill(id).name.to_lowercase())
+            })
+            .collect()
+    }
+
+    pub(crate) fn rank(
+        &self,
+        job: &Job,
+        terms: &JobTerms,
+        candidates: Vec<(f32, DocAddress)>,
+        options: &RankOptions,
+    ) -> Result<Vec<Match>> {
+        let mut loaded = Vec::with_capacity(candidates.len());
+        for (bm25, addr) in candidates {
+            let doc: TantivyDocument = self.searcher.doc(addr)?;
+            let facts = doc
+                .get_first(self.fields.facts)
+                .and_then(|v| v.as_bytes())
+                .and_then(|b| serde_json::from_slice(b).ok())
+                .unwrap_or_default();
+            loaded.push(Loaded {
+                id: text_of(&doc, self.fields.id)
+                    .unwrap_or_default()
+                    .to_string(),
+                bm25,
+                name: text_of(&doc, self.fields.name).map(str::to_string),
+                headline: text_of(&doc, self.fields.headline).map(str::to_string),
+                body: text_of(&doc, self.fields.body)
+                    .unwrap_or_default()
+                    .to_string(),
+                facts,
+            });
+        }
+        let exclude: Vec<String> = options.exclude.iter().map(|e| e.to_lowercase()).collect();
+        loaded.retain(|c| {
+            options
+                .min_years
+                .is_none_or(|min| c.facts.years.is_some_and(|y| y >= min))
+                && !exclude
+                    .iter()
+                    .any(|e| c.body.to_lowercase().contains(e.as_str()))
         });
+
+        let ctx = self.context(job, loaded.iter().map(|c| c.bm25).fold(0.0, f32::max));
+        let features = features::all();
+        let score_one = |c: &Loaded| -> (f32, Explanation) { self.score(&ctx, &features, c) };
+        let scored: Vec<(f32, Explanation)> = if self.parallel {
+            loaded.par_iter().map(score_one).collect()
+        } else {
+            loaded.iter().map(score_one).collect()
+        };
+
+        let mut order: Vec<usize> = (0..loaded.len()).collect();
+        order.sort_by(|&a, &b| {
+            scored[b]
+                .0
+                .total_cmp(&scored[a].0)
+                .then_with(|| loaded[a].id.cmp(&loaded[b].id))
+        });
+        order.truncate(options.top);
+        let mut scored: Vec<Option<(f32, Explanation)>> = scored.into_iter().map(Some).collect();
+        let mut loaded: Vec<Option<Loaded>> = loaded.into_iter().map(Some).collect();
+        let total_docs = self.searcher.num_docs().max(1) as f32;
+        let mut out = Vec::with_capacity(order.len());
+        for (rank, i) in order.into_iter().enumerate() {
+            let (Some(c), Some((score, explanation))) = (loaded[i].take(), scored[i].take()) else {
+                continue;
+            };
+            let idf = |term: &str| -> f32 {
+                let df = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body, term))
+                    .unwrap_or(0) as f32;
+                (1.0 + (total_docs - df + 0.5) / (df + 0.5)).ln()
+            };
+            out.push(Match {
+                rank: rank + 1,
+                matched_terms: matched_terms(self.analyzer, terms, &c.body, idf),
+                snippet: snippet(&c.body, SNIPPET_CHARS),
+                id: c.id,
+                name: c.name,
+                headline: c.headline,
+                score,
+                bm25: c.bm25,
+                explanation,
+            });
+        }
+        Ok(out)
     }
-    Ok(out)
+
+    fn context<'j>(&'j self, job: &'j Job, max_bm25: f32) -> JobContext<'j> {
+        let n = self.searcher.num_docs().max(1) as f32;
+        let wanted = |list: &[SkillEvidence]| -> Vec<WantedSkill> {
+            list.iter()
+                .filter_map(|s| {
+                    let id = self.lexicon.skills.lookup(&s.skill)?;
+                    let name = self.lexicon.skills.skill(id).name.clone();
+                    let df = self
+                        .searcher
+                        .doc_freq(&Term::from_field_text(
+                            self.fields.skills,
+                            &name.to_lowercase(),
+                        ))
+                        .unwrap_or(0);
+                    Some(WantedSkill {
+                        id,
+                        name,
+                        weight: (1.0 + n / (1.0 + df as f32)).ln(),
+                    })
+                })
+                .collect()
+        };
+        JobContext {
+            job,
+            lexicon: self.lexicon,
+            required: wanted(&job.required_skills),
+            preferred: wanted(&job.preferred_skills),
+            max_bm25,
+            title_terms: self.analyzer.terms(&job.title).into_iter().collect(),
+        }
+    }
+
+    fn score(
+        &self,
+        ctx: &JobContext<'_>,
+        features: &[Box<dyn features::Feature>],
+        c: &Loaded,
+    ) -> (f32, Explanation) {
+        let candidate = Candidate {
+            bm25: c.bm25,
+            facts: &c.facts,
+            headline_terms: c
+                .headline
+                .as_deref()
+                .map(|h| self.analyzer.terms(h).into_iter().collect())
+                .unwrap_or_default(),
+            skills: SkillMatch::new(ctx, &c.facts),
+        };
+        let values: Vec<(&'static str, Option<f32>, f32)> = features
+            .iter()
+            .map(|f| {
+                (
+                    f.name(),
+                    f.score(ctx, &candidate),
+                    self.weights.get(f.name()),
+                )
+            })
+            .collect();
+        let applicable: f32 = values
+            .iter()
+            .filter(|(_, v, _)| v.is_some())
+            .map(|(_, _, w)| w)
+            .sum();
+        let mut score = 0.0;
+        let mut feature_scores = Vec::with_capacity(values.len());
+        for (name, value, weight) in values {
+            let contribution = match value {
+                Some(v) if applicable > 0.0 => 100.0 * weight * v / applicable,
+                _ => 0.0,
+            };
+            score += contribution;
+            feature_scores.push(FeatureScore {
+                name,
+                value,
+                weight,
+                contribution,
+            });
+        }
+        let evidence = |wanted: &WantedSkill| -> Option<Evidence> {
+            let s = c.facts.skills.iter().find(|s| s.skill == wanted.name)?;
+            Some(Evidence {
+                skill: s.skill.clone(),
+                text: s.text.clone(),
+                quote: quote(&c.body, s.span),
+                span: s.span,
+            })
+        };
+        let m = &candidate.skills;
+        let explanation = Explanation {
+            features: feature_scores,
+            matched_required: m
+                .required_found
+                .iter()
+                .filter_map(|&i| evidence(&ctx.required[i]))
+                .collect(),
+            matched_preferred: m
+                .preferred_found
+                .iter()
+                .filter_map(|&i| evidence(&ctx.preferred[i]))
+                .collect(),
+            missing_required: (0..ctx.required.len())
+                .filter(|i| !m.required_found.contains(i))
+                .map(|i| ctx.required[i].name.clone())
+                .collect(),
+            related: m
+                .related
+                .iter()
+                .map(|(i, via, credit)| RelatedCredit {
+                    required: ctx.required[*i].name.clone(),
+                    via: via.clone(),
+                    credit: *credit,
+                })
+                .collect(),
+            years: c.facts.years,
+            education: c.facts.education,
+            location: c.facts.location.clone(),
+        };
+        (score, explanation)
+    }
 }
 
 fn text_of(doc: &TantivyDocument, field: tantivy::schema::Field) -> Option<&str> {
     doc.get_first(field).and_then(|v| v.as_str())
+}
+
+/// The evidence in its context: the span with up to [`EVIDENCE_CONTEXT`] characters on
+/// each side, within its line, whitespace folded.
+fn quote(body: &str, span: (usize, usize)) -> String {
+    let (start, end) = span;
+    if end > body.len() || !body.is_char_boundary(start) || !body.is_char_boundary(end) {
+        return String::new();
+    }
+    let line_start = body[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = body[end..].find('\n').map_or(body.len(), |i| end + i);
+    let before: String = body[line_start..start]
+        .chars()
+        .rev()
+        .take(EVIDENCE_CONTEXT)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let after: String = body[end..line_end].chars().take(EVIDENCE_CONTEXT).collect();
+    let lead = if before.len() < start - line_start {
+        "…"
+    } else {
+        ""
+    };
+    let tail = if after.len() < line_end - end {
+        "…"
+    } else {
+        ""
+    };
+    let joined = format!("{lead}{before}{}{after}{tail}", &body[start..end]);
+    joined.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// The job terms found in `body`, by weight × idf, shown in the profile's own spelling.
@@ -142,4 +473,19 @@ fn matched_terms(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quote_keeps_context_within_the_line() {
+        let body =
+            "Summary\nSkilled in cloud services such as k8s, docker, storage and databases.\nNext";
+        let start = body.find("k8s").unwrap();
+        let q = quote(body, (start, start + 3));
+        assert!(q.contains("such as k8s, docker"), "{q}");
+        assert!(!q.contains("Summary") && !q.contains("Next"), "{q}");
+    }
 }

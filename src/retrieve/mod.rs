@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
@@ -46,7 +46,9 @@ impl JobTerms {
         JobTerms { body, title }
     }
 
-    pub(crate) fn query(&self, fields: &Fields) -> Box<dyn Query> {
+    /// The BM25 query; every skill in `must_have` (canonical, lowercased) must be among
+    /// a profile's skills, without changing its score.
+    pub(crate) fn query(&self, fields: &Fields, must_have: &[String]) -> Box<dyn Query> {
         let clause = |field, term: &str, weight: f32| -> (Occur, Box<dyn Query>) {
             let q = TermQuery::new(
                 Term::from_field_text(field, term),
@@ -67,7 +69,22 @@ impl JobTerms {
                 .iter()
                 .map(|(t, w)| clause(fields.headline, t, *w)),
         );
-        Box::new(BooleanQuery::new(clauses))
+        if must_have.is_empty() {
+            return Box::new(BooleanQuery::new(clauses));
+        }
+        let mut all: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Should, Box::new(BooleanQuery::new(clauses)))];
+        for skill in must_have {
+            let q = TermQuery::new(
+                Term::from_field_text(fields.skills, skill),
+                IndexRecordOption::Basic,
+            );
+            all.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+            ));
+        }
+        Box::new(BooleanQuery::new(all))
     }
 }
 

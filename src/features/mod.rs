@@ -1,0 +1,192 @@
+//! Features: how well one candidate fits one job, each judged on its own.
+//!
+//! A feature is a small type behind [`Feature`]: it looks at the job (through
+//! [`JobContext`]) and one candidate's stored facts (through [`Candidate`]) and returns a
+//! value in [0, 1] — or `None` when the job gives it nothing to judge (no minimum years
+//! asked, no location given), in which case its weight is left out rather than counted as
+//! a zero. Adding a feature is adding a file here and a line in [`all`] and [`Weights`].
+//!
+//! Skill matching is worked out once per candidate ([`SkillMatch`]) and shared by the
+//! three skill features, so the explanation shows exactly what they counted.
+
+mod bm25;
+mod education;
+mod location;
+mod preferred;
+mod related;
+mod required;
+mod title;
+mod weights;
+mod years;
+
+use std::collections::HashSet;
+
+use serde::Serialize;
+
+use crate::analysis::{Lexicon, SkillId, Taxonomy};
+use crate::job::Job;
+use crate::profile::ProfileFacts;
+
+pub use weights::Weights;
+
+/// One scoring feature.
+///
+/// Contract: `score` returns `None` or a value in [0, 1]; it depends only on the job
+/// context and the candidate (never on other candidates except through
+/// [`JobContext::max_bm25`]), so results are the same in any order and on any thread.
+pub trait Feature: Send + Sync {
+    /// The feature's name, as used in weight files and explanations.
+    fn name(&self) -> &'static str;
+    /// The candidate's value in [0, 1], or `None` if the job gives nothing to judge.
+    fn score(&self, job: &JobContext<'_>, candidate: &Candidate<'_>) -> Option<f32>;
+}
+
+/// Every feature, in the order explanations list them.
+pub(crate) fn all() -> Vec<Box<dyn Feature>> {
+    vec![
+        Box::new(bm25::Bm25),
+        Box::new(required::RequiredSkills),
+        Box::new(preferred::PreferredSkills),
+        Box::new(related::RelatedSkills),
+        Box::new(title::Title),
+        Box::new(years::Years),
+        Box::new(education::EducationFit),
+        Box::new(location::Location),
+    ]
+}
+
+/// A skill the job asks for, with how much finding it is worth.
+#[derive(Clone, Debug)]
+pub struct WantedSkill {
+    /// The skill's id in the taxonomy.
+    pub id: SkillId,
+    /// Canonical name.
+    pub name: String,
+    /// Rarity weight: ln(1 + N / (1 + df)) over the indexed profiles, so that a rare
+    /// skill (Flink) counts for more than a common one (communication).
+    pub weight: f32,
+}
+
+/// What the features know of the job: parsed once per query.
+pub struct JobContext<'a> {
+    /// The job.
+    pub job: &'a Job,
+    /// The vocabularies.
+    pub lexicon: &'a Lexicon,
+    /// Required skills with their rarity weights.
+    pub required: Vec<WantedSkill>,
+    /// Preferred skills with their rarity weights.
+    pub preferred: Vec<WantedSkill>,
+    /// The best BM25 score among the candidates (to normalise).
+    pub max_bm25: f32,
+    /// The job title's analyzer terms.
+    pub title_terms: HashSet<String>,
+}
+
+impl JobContext<'_> {
+    pub(crate) fn taxonomy(&self) -> &Taxonomy {
+        &self.lexicon.skills
+    }
+}
+
+/// One candidate, as the features see it.
+pub struct Candidate<'a> {
+    /// BM25 relevance of the profile text to the job.
+    pub bm25: f32,
+    /// The stored facts.
+    pub facts: &'a ProfileFacts,
+    /// Analyzer terms of the profile's headline.
+    pub headline_terms: HashSet<String>,
+    /// Which wanted skills the profile shows (computed once, shared by skill features).
+    pub skills: SkillMatch,
+}
+
+/// How a candidate's skills meet the job's.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SkillMatch {
+    /// Indexes into [`JobContext::required`] found in the profile.
+    pub required_found: Vec<usize>,
+    /// Indexes into [`JobContext::preferred`] found in the profile.
+    pub preferred_found: Vec<usize>,
+    /// Required skills not found, with partial credit from a related skill the profile
+    /// has: (index into `required`, profile skill, credit).
+    pub related: Vec<(usize, String, f32)>,
+}
+
+/// Partial credit when the profile has a narrower skill (Kafka for "message queue").
+pub const NARROWER_CREDIT: f32 = 0.6;
+/// Partial credit for a sibling skill (RabbitMQ for Kafka: both under "message queue").
+pub const SIBLING_CREDIT: f32 = 0.4;
+/// Partial credit when the profile has only the broader skill ("message queue" for Kafka).
+pub const BROADER_CREDIT: f32 = 0.3;
+/// A broader skill with more narrower skills than this ("software development") is too
+/// general to make its members related.
+pub const MAX_GROUP: u32 = 25;
+
+impl SkillMatch {
+    /// Match the profile's skills against the wanted ones.
+    pub fn new(job: &JobContext<'_>, facts: &ProfileFacts) -> SkillMatch {
+        let tax = job.taxonomy();
+        let has: Vec<SkillId> = facts
+            .skills
+            .iter()
+            .filter_map(|s| tax.lookup(&s.skill))
+            .collect();
+        let has_set: HashSet<SkillId> = has.iter().copied().collect();
+        let mut m = SkillMatch::default();
+        for (i, w) in job.required.iter().enumerate() {
+            if has_set.contains(&w.id) {
+                m.required_found.push(i);
+            } else if let Some((via, credit)) = related_credit(tax, w.id, &has) {
+                m.related.push((i, tax.skill(via).name.clone(), credit));
+            }
+        }
+        for (i, w) in job.preferred.iter().enumerate() {
+            if has_set.contains(&w.id) {
+                m.preferred_found.push(i);
+            }
+        }
+        m
+    }
+}
+
+/// The best partial credit any of `has` earns for `wanted`, and the skill that earns it.
+fn related_credit(tax: &Taxonomy, wanted: SkillId, has: &[SkillId]) -> Option<(SkillId, f32)> {
+    let specific = |group: SkillId| tax.narrower_count(group) <= MAX_GROUP;
+    let wanted_broader = &tax.skill(wanted).broader;
+    let mut best: Option<(SkillId, f32)> = None;
+    for &h in has {
+        let h_broader = &tax.skill(h).broader;
+        let credit = if h_broader.contains(&wanted) {
+            NARROWER_CREDIT
+        } else if h_broader
+            .iter()
+            .any(|b| wanted_broader.contains(b) && specific(*b))
+        {
+            SIBLING_CREDIT
+        } else if wanted_broader.contains(&h) && specific(h) {
+            BROADER_CREDIT
+        } else {
+            continue;
+        };
+        if best.is_none_or(|(_, c)| credit > c) {
+            best = Some((h, credit));
+        }
+    }
+    best
+}
+
+/// Weighted share of `wanted` covered by `found` (indexes), in [0, 1]; `None` if nothing
+/// is wanted.
+pub(crate) fn coverage(
+    wanted: &[WantedSkill],
+    found: impl Iterator<Item = (usize, f32)>,
+) -> Option<f32> {
+    let total: f32 = wanted.iter().map(|w| w.weight).sum();
+    if wanted.is_empty() || total <= 0.0 {
+        return None;
+    }
+    let got: f32 = found.map(|(i, credit)| wanted[i].weight * credit).sum();
+    // `+ 0.0` turns the -0.0 an empty float sum starts from into 0.0.
+    Some((got / total).clamp(0.0, 1.0) + 0.0)
+}

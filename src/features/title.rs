@@ -1,0 +1,30 @@
+//! Title similarity: the job's normalised title among the profile's titles (1.0 when it
+//! is the profile's most prominent, 0.8 when it is held elsewhere), or else the overlap
+//! of title words between the job title and the profile headline.
+
+use super::{Candidate, Feature, JobContext};
+
+/// How close the profile's titles are to the job's.
+pub struct Title;
+
+impl Feature for Title {
+    fn name(&self) -> &'static str {
+        "title"
+    }
+
+    fn score(&self, job: &JobContext<'_>, c: &Candidate<'_>) -> Option<f32> {
+        if job.title_terms.is_empty() && job.job.titles.is_empty() {
+            return None;
+        }
+        let titles = &c.facts.titles;
+        if let Some(pos) = titles.iter().position(|t| job.job.titles.contains(t)) {
+            return Some(if pos == 0 { 1.0 } else { 0.8 });
+        }
+        if job.title_terms.is_empty() || c.headline_terms.is_empty() {
+            return Some(0.0);
+        }
+        let shared = job.title_terms.intersection(&c.headline_terms).count() as f32;
+        let union = job.title_terms.union(&c.headline_terms).count() as f32;
+        Some(0.7 * shared / union)
+    }
+}

@@ -1,0 +1,149 @@
+//! Feature weights: the documented defaults, overridable from a TOML file or the builder.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// How much each feature counts in the final score.
+///
+/// The score is `100 × Σ wᵢ·vᵢ / Σ wᵢ` over the features that apply to the job (a job
+/// with no minimum years leaves the years weight out), so weights are relative: only
+/// their ratios matter.
+///
+/// By default: bm25 0.30, required_skills 0.30, preferred_skills 0.08, related_skills
+/// 0.07, title 0.10, years 0.07, education 0.05, location 0.03. Text relevance and
+/// required skills lead; the rest separates candidates who are close on those.
+///
+/// A TOML file names any subset; the rest keep their defaults:
+///
+/// ```
+/// let w = matcher::Weights::from_toml("required_skills = 0.5\nlocation = 0").unwrap();
+/// assert_eq!(w.required_skills, 0.5);
+/// assert_eq!(w.bm25, 0.30);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Weights {
+    /// Normalised BM25 text relevance.
+    pub bm25: f32,
+    /// Rarity-weighted required-skill coverage.
+    pub required_skills: f32,
+    /// Rarity-weighted preferred-skill coverage.
+    pub preferred_skills: f32,
+    /// Partial credit for related skills.
+    pub related_skills: f32,
+    /// Title similarity.
+    pub title: f32,
+    /// Years of experience against the minimum.
+    pub years: f32,
+    /// Education against the minimum.
+    pub education: f32,
+    /// Location match.
+    pub location: f32,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            bm25: 0.30,
+            required_skills: 0.30,
+            preferred_skills: 0.08,
+            related_skills: 0.07,
+            title: 0.10,
+            years: 0.07,
+            education: 0.05,
+            location: 0.03,
+        }
+    }
+}
+
+impl Weights {
+    /// Weights with only BM25: the plain text-relevance ranking.
+    pub fn bm25_only() -> Weights {
+        Weights {
+            bm25: 1.0,
+            required_skills: 0.0,
+            preferred_skills: 0.0,
+            related_skills: 0.0,
+            title: 0.0,
+            years: 0.0,
+            education: 0.0,
+            location: 0.0,
+        }
+    }
+
+    /// Parse weights from TOML text (keys are feature names; missing keys keep their
+    /// defaults; unknown keys and negative weights are errors).
+    pub fn from_toml(text: &str) -> std::result::Result<Weights, String> {
+        let w: Weights = toml::from_str(text).map_err(|e| e.message().to_string())?;
+        w.validate()?;
+        Ok(w)
+    }
+
+    /// Read weights from a TOML file.
+    pub fn from_file(path: &Path) -> Result<Weights> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+        Weights::from_toml(&text).map_err(|e| Error::input(path, format!("bad weights: {e}")))
+    }
+
+    /// The weight of the feature called `name`.
+    pub fn get(&self, name: &str) -> f32 {
+        match name {
+            "bm25" => self.bm25,
+            "required_skills" => self.required_skills,
+            "preferred_skills" => self.preferred_skills,
+            "related_skills" => self.related_skills,
+            "title" => self.title,
+            "years" => self.years,
+            "education" => self.education,
+            "location" => self.location,
+            _ => 0.0,
+        }
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        let all = [
+            self.bm25,
+            self.required_skills,
+            self.preferred_skills,
+            self.related_skills,
+            self.title,
+            self.years,
+            self.education,
+            self.location,
+        ];
+        if all.iter().any(|w| !w.is_finite() || *w < 0.0) {
+            return Err("weights must be finite and not negative".into());
+        }
+        if all.iter().sum::<f32>() <= 0.0 {
+            return Err("at least one weight must be positive".into());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_and_negative_weights_are_refused() {
+        assert!(
+            Weights::from_toml("bm26 = 1")
+                .unwrap_err()
+                .contains("unknown field")
+        );
+        assert!(Weights::from_toml("bm25 = -1").is_err());
+        assert!(Weights::from_toml("bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 0").is_err());
+    }
+
+    #[test]
+    fn defaults_sum_to_one() {
+        let w = Weights::default();
+        let sum: f32 = crate::features::all().iter().map(|f| w.get(f.name())).sum();
+        assert!((sum - 1.0).abs() < 1e-6);
+    }
+}

@@ -1,0 +1,338 @@
+//! Fit ranking through the real binary on the bundled corpus.
+//!
+//! Properties checked:
+//! 1. A Chinese job asking for Kubernetes, a message queue (Kafka/RocketMQ) and 5+ years
+//!    ranks the English seed above every profile that shows neither Kubernetes nor a
+//!    message queue, and its explanation names the matched skills with quotes from it.
+//! 2. Changing every profile's name, gender, age, birth date, phone and e-mail leaves every
+//!    profile's score for every bundled job bit-for-bit identical.
+//! 3. Rankings of all bundled jobs are byte-identical with 1 thread and with 4.
+//! 4. Hard filters hold: `--require`, `--min-years`, `--exclude`; `--weights` and
+//!    `--bm25-only` change the scores; a bad weights file is refused naming the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const BIN: &str = env!("CARGO_BIN_EXE_matcher");
+
+fn project() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&project().join("corpus"), &dir.path().join("corpus"));
+    dir
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .env("RUST_BACKTRACE", "0")
+        .output()
+        .unwrap();
+    out
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = run(dir, args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+#[test]
+fn chinese_job_ranks_english_seed_above_profiles_without_the_skills() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    std::fs::write(
+        ws.path().join("job.txt"),
+        "云平台后端工程师\n任职要求：\n熟悉Kubernetes、消息队列（Kafka/RocketMQ），5年以上经验\n",
+    )
+    .unwrap();
+    let v: serde_json::Value = serde_json::from_str(&ok(
+        ws.path(),
+        &["query", "--top", "100", "--format", "json", "job.txt"],
+    ))
+    .unwrap();
+    let results = v["results"].as_array().unwrap();
+    let rank_of = |id: &str| {
+        results
+            .iter()
+            .find(|r| r["id"] == id)
+            .map(|r| r["rank"].as_u64().unwrap())
+    };
+    let seed_rank = rank_of("en-cloud-iot-architect").expect("seed ranked");
+    let seed = &results[seed_rank as usize - 1];
+    let matched: Vec<&str> = seed["explanation"]["matched_required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["skill"].as_str().unwrap())
+        .collect();
+    for skill in ["Kubernetes", "Kafka", "RocketMQ"] {
+        assert!(
+            matched.contains(&skill),
+            "seed's explanation lacks {skill}: {matched:?}"
+        );
+    }
+    let seed_text =
+        std::fs::read_to_string(ws.path().join("corpus/profiles/en-cloud-iot-architect.md"))
+            .unwrap();
+    for m in seed["explanation"]["matched_required"].as_array().unwrap() {
+        let quote = m["quote"].as_str().unwrap();
+        let text = m["text"].as_str().unwrap();
+        assert!(
+            quote.contains(text) && seed_text.contains(text),
+            "evidence {text:?} / {quote:?} not from the profile"
+        );
+    }
+    let relevant = ["Kubernetes", "Kafka", "RocketMQ", "message queue"];
+    for r in results {
+        let has: Vec<&str> = r["explanation"]["matched_required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["skill"].as_str().unwrap())
+            .collect();
+        if !has.iter().any(|s| relevant.contains(s)) {
+            assert!(
+                r["rank"].as_u64().unwrap() > seed_rank,
+                "{} lacks the skills yet ranks above the seed",
+                r["id"]
+            );
+        }
+    }
+}
+
+/// Every profile's score for every job, from `rank --format jsonl`.
+fn all_scores(dir: &Path, extra: &[&str]) -> BTreeMap<(String, String), String> {
+    let mut args = vec!["rank", "--top", "100", "--format", "jsonl"];
+    args.extend_from_slice(extra);
+    args.push("corpus/jobs");
+    let mut out = BTreeMap::new();
+    for line in ok(dir, &args).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        for r in v["results"].as_array().unwrap() {
+            let key = (
+                v["job_id"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            );
+            // The JSON number as written: shortest round-trip form, so equal strings are
+            // equal bits.
+            out.insert(key, format!("{} {}", r["score"], r["rank"]));
+        }
+    }
+    out
+}
+
+#[test]
+fn personal_data_never_moves_a_score() {
+    let original = workspace();
+    let changed = workspace();
+    let profiles = changed.path().join("corpus/profiles");
+    let mut changed_files = 0;
+    for entry in std::fs::read_dir(&profiles).unwrap() {
+        let path = entry.unwrap().path();
+        if path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .eq_ignore_ascii_case("README.md")
+        {
+            continue;
+        }
+        let parsed: serde_json::Value = serde_json::from_str(&ok(
+            changed.path(),
+            &[
+                "parse",
+                "--as",
+                "profile",
+                "--format",
+                "json",
+                path.to_str().unwrap(),
+            ],
+        ))
+        .unwrap();
+        let p = &parsed["personal"];
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        let before = text.clone();
+        if let Some(name) = p["name"].as_str() {
+            let other = if name.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)) {
+                "欧阳示例"
+            } else {
+                "Jordan Placeholder-Smith"
+            };
+            text = text.replace(name, other);
+        }
+        for phone in p["phones"].as_array().into_iter().flatten() {
+            text = text.replace(phone.as_str().unwrap(), "+86 139 1234 5678");
+        }
+        for email in p["emails"].as_array().into_iter().flatten() {
+            text = text.replace(email.as_str().unwrap(), "someone.else@example.org");
+        }
+        for attr in p["attributes"].as_array().into_iter().flatten() {
+            let attr = attr.as_str().unwrap();
+            let swapped: String = attr
+                .replace("Female", "\u{0}")
+                .replace("Male", "Female")
+                .replace('\u{0}', "Male")
+                .replace('男', "\u{1}")
+                .replace('女', "男")
+                .replace('\u{1}', "女")
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_digit() {
+                        char::from(b'0' + (c as u8 - b'0' + 3) % 10)
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            text = text.replacen(attr, &swapped, 1);
+        }
+        if text != before {
+            changed_files += 1;
+        }
+        std::fs::write(&path, text).unwrap();
+    }
+    assert!(
+        changed_files >= 30,
+        "only {changed_files} profiles had personal data to change"
+    );
+    ok(original.path(), &["index", "corpus/profiles"]);
+    ok(changed.path(), &["index", "corpus/profiles"]);
+    let a = all_scores(original.path(), &[]);
+    let b = all_scores(changed.path(), &[]);
+    assert!(!a.is_empty());
+    for (key, score) in &a {
+        assert_eq!(
+            Some(score),
+            b.get(key),
+            "{key:?}: score moved when only personal data changed"
+        );
+    }
+    assert_eq!(a.len(), b.len());
+}
+
+#[test]
+fn one_thread_and_many_give_identical_rankings() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let one = ok(
+        ws.path(),
+        &[
+            "--threads",
+            "1",
+            "rank",
+            "--top",
+            "100",
+            "--format",
+            "jsonl",
+            "corpus/jobs",
+        ],
+    );
+    let four = ok(
+        ws.path(),
+        &[
+            "--threads",
+            "4",
+            "rank",
+            "--top",
+            "100",
+            "--format",
+            "jsonl",
+            "corpus/jobs",
+        ],
+    );
+    assert!(one.lines().count() >= 10);
+    assert!(one == four, "rankings differ between 1 and 4 threads");
+}
+
+#[test]
+fn filters_and_weights() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let job = "corpus/jobs/zh-cloud-native-platform.html";
+    let ids = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["query", "--top", "100", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(job);
+        let v: serde_json::Value = serde_json::from_str(&ok(ws.path(), &args)).unwrap();
+        v["results"].as_array().unwrap().clone()
+    };
+    let all = ids(&[]);
+    let required = ids(&["--require", "k8s"]);
+    assert!(!required.is_empty() && required.len() < all.len());
+    for r in &required {
+        let skills: Vec<&str> = r["explanation"]["matched_required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["skill"].as_str().unwrap())
+            .collect();
+        assert!(
+            skills.contains(&"Kubernetes"),
+            "{} lacks Kubernetes",
+            r["id"]
+        );
+    }
+    for r in ids(&["--min-years", "8"]) {
+        assert!(
+            r["explanation"]["years"].as_f64().unwrap() >= 8.0,
+            "{}",
+            r["id"]
+        );
+    }
+    let excluded = ids(&["--exclude", "Kubernetes"]);
+    assert!(excluded.len() < all.len());
+    let o = run(ws.path(), &["query", "--require", "no-such-skill-xyz", job]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no-such-skill-xyz"));
+
+    let bm25: Vec<serde_json::Value> = ids(&["--bm25-only"]);
+    let top = &bm25[0];
+    assert!(
+        (top["score"].as_f64().unwrap() - 100.0).abs() < 1e-3,
+        "bm25-only best should be 100: {}",
+        top["score"]
+    );
+    std::fs::write(ws.path().join("w.toml"), "bm25 = 0\nrequired_skills = 1\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 0\n").unwrap();
+    for r in ids(&["--weights", "w.toml"]) {
+        let f = r["explanation"]["features"].as_array().unwrap();
+        let req = f.iter().find(|x| x["name"] == "required_skills").unwrap();
+        let expected = 100.0 * req["value"].as_f64().unwrap();
+        assert!(
+            (r["score"].as_f64().unwrap() - expected).abs() < 1e-3,
+            "{}",
+            r["id"]
+        );
+    }
+    std::fs::write(ws.path().join("bad.toml"), "bm26 = 1\n").unwrap();
+    let o = run(ws.path(), &["--weights", "bad.toml", "query", job]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("bad.toml: bad weights"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
