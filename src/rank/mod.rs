@@ -7,7 +7,7 @@
 //! score is `100 × Σ wᵢ·vᵢ / Σ wᵢ` over the features that apply to the job. Ties are
 //! broken by id, so the same index and job always give the same bytes of output.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
