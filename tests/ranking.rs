@@ -40,13 +40,12 @@ fn workspace() -> tempfile::TempDir {
 }
 
 fn run(dir: &Path, args: &[&str]) -> Output {
-    let out = Command::new(BIN)
+    Command::new(BIN)
         .current_dir(dir)
         .args(args)
         .env("RUST_BACKTRACE", "0")
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {
