@@ -477,13 +477,23 @@ fn absolute(path: &Path) -> String {
         .into_owned()
 }
 
-/// Job postings have sections résumés don't.
+/// Whether a file is a job or a profile: from its directory's name, else from the
+/// section headings postings have and résumés don't.
 fn guess_kind(path: &Path, text: &Text) -> DocKind {
-    let in_jobs_dir = path
+    // The nearest directory that says what it holds decides; else the headings do.
+    let dir_says = path
         .parent()
         .into_iter()
         .flat_map(Path::components)
-        .any(|c| matches!(c.as_os_str().to_str(), Some("jobs" | "job" | "queries")));
+        .rev()
+        .find_map(|c| match c.as_os_str().to_str()?.to_lowercase().as_str() {
+            "jobs" | "job" | "queries" | "postings" => Some(DocKind::Job),
+            "profiles" | "resumes" | "cvs" | "candidates" | "corpus" => Some(DocKind::Profile),
+            _ => None,
+        });
+    if let Some(kind) = dir_says {
+        return kind;
+    }
     const JOB_HEADINGS: &[&str] = &[
         "任职要求",
         "岗位职责",
@@ -505,7 +515,7 @@ fn guess_kind(path: &Path, text: &Text) -> DocKind {
             .to_lowercase();
         line.chars().count() <= 30 && JOB_HEADINGS.iter().any(|w| line.starts_with(w))
     };
-    if in_jobs_dir || text.text.lines().any(is_job_heading) {
+    if text.text.lines().any(is_job_heading) {
         DocKind::Job
     } else {
         DocKind::Profile

@@ -31,6 +31,9 @@ pub struct SkillEvidence {
     pub mentions: u32,
 }
 
+/// How far into a line (in characters) titles are looked for.
+const TITLE_WINDOW: usize = 40;
+
 /// How many normalised titles a profile keeps.
 const MAX_TITLES: usize = 8;
 
@@ -199,7 +202,19 @@ impl Profile {
         // age) can never become a fact that ranks.
         let skills = skills_in(&ranking_text, &lexicon.skills);
         let mut titles = names_in(headline.as_deref().unwrap_or(""), &lexicon.titles);
-        for t in names_in(&ranking_text, &lexicon.titles) {
+        // Titles stand at the start of lines (headers, "Company, Title, 2019-2021",
+        // "2014年，作为…高级开发工程师/架构师"); deep in narrative sentences title words
+        // mostly mean something else ("模型", "model").
+        let line_starts: String = ranking_text
+            .lines()
+            .map(|l| {
+                l.char_indices()
+                    .nth(TITLE_WINDOW)
+                    .map_or(l, |(i, _)| &l[..i])
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        for t in names_in(&line_starts, &lexicon.titles) {
             if !titles.contains(&t) {
                 titles.push(t);
             }
