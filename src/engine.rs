@@ -179,7 +179,7 @@ impl IndexReport {
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum Parsed {
     /// A résumé.
-    Profile(Profile),
+    Profile(Box<Profile>),
     /// A job description.
     Job(Job),
 }
@@ -446,9 +446,11 @@ impl Matcher {
         let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
         Ok(match kind {
             DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.lexicon())),
-            DocKind::Profile => {
-                Parsed::Profile(Profile::parse(file_stem(path), text, self.lexicon()))
-            }
+            DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(
+                file_stem(path),
+                text,
+                self.lexicon(),
+            ))),
         })
     }
 }

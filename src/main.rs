@@ -390,7 +390,18 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
             }
             writeln!(w, "education: {}", p.education.map_or("-", |e| e.label()))?;
             writeln!(w, "titles:    {}", p.titles.join(", "))?;
+            for pos in &p.positions {
+                writeln!(
+                    w,
+                    "  {} – {}  {}",
+                    pos.from,
+                    pos.to.as_deref().unwrap_or("now"),
+                    pos.title
+                )?;
+            }
             writeln!(w, "location:  {}", p.location.as_deref().unwrap_or("-"))?;
+            writeln!(w, "languages: {}", p.languages.join(", "))?;
+            writeln!(w, "certified: {}", p.certifications.join(" | "))?;
             writeln!(w, "skills:    {}", skills(&p.skills))?;
             writeln!(w, "personal (never used for ranking):")?;
             writeln!(

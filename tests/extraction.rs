@@ -87,6 +87,24 @@ fn english_seed() {
             "Elasticsearch",
         ],
     );
+    // Titles with their dates; the current one is open.
+    let positions = v["positions"].as_array().unwrap();
+    assert_eq!(positions[0]["from"], "2022-04");
+    assert!(positions[0]["to"].is_null());
+    assert!(
+        positions
+            .iter()
+            .any(|p| p["from"] == "2008-01" && p["to"] == "2015-12"),
+        "{positions:?}"
+    );
+    assert_eq!(v["location"], "Shanghai");
+    let certs = v["certifications"].as_array().unwrap();
+    assert!(
+        certs
+            .iter()
+            .any(|c| c.as_str().unwrap().contains("Certificate")),
+        "{certs:?}"
+    );
 }
 
 #[test]
@@ -126,5 +144,48 @@ fn chinese_job_sections() {
     assert!(
         !preferred.iter().any(|p| required.contains(p)),
         "a skill both required and preferred"
+    );
+}
+
+#[test]
+fn personal_attributes_are_recognised_not_extracted_as_facts() {
+    // A birth date must not become a date range, nor 已婚 anything but personal data.
+    let v = parse("corpus/profiles/zh-java-backend-senior.txt");
+    let attributes: Vec<&str> = v["personal"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    for a in ["出生年月：1990.05", "婚姻状况：已婚", "民族：汉"] {
+        assert!(
+            attributes.contains(&a),
+            "{a} not recognised: {attributes:?}"
+        );
+    }
+    let v = parse("corpus/profiles/en-data-engineer.html");
+    let attributes: Vec<&str> = v["personal"]["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        attributes.iter().any(|a| a.starts_with("Date of birth")),
+        "{attributes:?}"
+    );
+    assert!(
+        attributes.iter().any(|a| a.starts_with("Nationality")),
+        "{attributes:?}"
+    );
+    let languages: Vec<&str> = v["languages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert!(
+        languages.contains(&"Spanish") || languages.contains(&"English"),
+        "{languages:?}"
     );
 }

@@ -99,7 +99,7 @@ static EXPLICIT_TOTAL: LazyLock<Vec<Regex>> = LazyLock::new(|| {
         format!(r"(?:从业|工作)\s*({CN_NUM})\s*年"),
         format!(r"({CN_NUM})\s*\+?\s*年(?:以上)?[^，。,;；：:\n\d]{{0,8}}?经验"),
         // "8+ years of experience" (not "… of experience in X", which is partial).
-        format!(r"(?i)({CN_NUM})\s*\+?\s*years?\s+of\s+(?:professional\s+|work\s+|industry\s+|working\s+)?experience(?:\s*[,.;)]|\s*$|\s+(?:as|across|building|leading|with))"),
+        format!(r"(?i)({CN_NUM})\s*\+?\s*years?\s+of\s+(?:professional\s+|work\s+|industry\s+|working\s+)?experience(?:\s*[,.;)]|\s*$|\s+(?:as|across|building|leading|with|designing|developing|delivering|managing|working|including|spanning|and))"),
     ]
     .iter()
     .map(|re| Regex::new(re).expect("experience pattern"))
@@ -180,7 +180,7 @@ const SCHOOL_WORDS: &[&str] = &[
     "大学",
     "学院",
     "学校",
-    "university",
+    "universi",
     "college",
     "school",
     "本科",
@@ -190,20 +190,45 @@ const SCHOOL_WORDS: &[&str] = &[
     "master",
     "phd",
     "学士",
+    "学位",
     "education",
     "教育",
+    "msc",
+    "bsc",
+    "mba",
+    "degree",
 ];
 
 /// A month count: year × 12 + month index.
-type Month = i32;
+pub type Month = i32;
 
-/// A date found on a line: its byte range and (month, whether a month was given).
-type DateMatch = (usize, usize, Option<(Month, bool)>);
+/// An employment date range found in a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    /// Index of the line it is on.
+    pub line: usize,
+    /// First month.
+    pub start: Month,
+    /// Last month (`now` for an open range).
+    pub end: Month,
+    /// Whether the range is open ("至今", "Present").
+    pub open: bool,
+}
 
-/// Employment date ranges in `text` as (start, end) month counts, `now` for open ends.
-pub fn date_ranges(text: &str, now: Month) -> Vec<(Month, Month)> {
+/// One date on a line: byte range, month, whether a month was given, whether it is "now".
+struct DateMatch {
+    start: usize,
+    end: usize,
+    month: Month,
+    has_month: bool,
+    open: bool,
+}
+
+/// Employment date ranges in `text`, `now` standing for open ends. Lines about schooling
+/// are left out.
+pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
     let mut out = Vec::new();
-    for line in text.lines() {
+    for (line_no, line) in text.lines().enumerate() {
         let lower = line.to_lowercase();
         if SCHOOL_WORDS.iter().any(|w| lower.contains(w)) {
             continue;
@@ -212,41 +237,56 @@ pub fn date_ranges(text: &str, now: Month) -> Vec<(Month, Month)> {
             .captures_iter(line)
             .map(|c| {
                 let m = c.get(0).expect("whole match");
-                let value = if c.get(4).is_some() {
-                    Some((now, true))
-                } else {
-                    let year: i32 = c[2].parse().unwrap_or(0);
-                    let month = c
-                        .get(3)
-                        .and_then(|m| m.as_str().parse::<i32>().ok())
-                        .or_else(|| c.get(1).and_then(|m| month_index(m.as_str())));
-                    Some((year * 12 + month.map_or(0, |m| m - 1), month.is_some()))
-                };
-                (m.start(), m.end(), value)
+                if c.get(4).is_some() {
+                    return DateMatch {
+                        start: m.start(),
+                        end: m.end(),
+                        month: now,
+                        has_month: true,
+                        open: true,
+                    };
+                }
+                let year: i32 = c[2].parse().unwrap_or(0);
+                let month = c
+                    .get(3)
+                    .and_then(|m| m.as_str().parse::<i32>().ok())
+                    .or_else(|| c.get(1).and_then(|m| month_index(m.as_str())));
+                DateMatch {
+                    start: m.start(),
+                    end: m.end(),
+                    month: year * 12 + month.map_or(0, |m| m - 1),
+                    has_month: month.is_some(),
+                    open: false,
+                }
             })
             .collect();
         for pair in dates.windows(2) {
-            let (_, a_end, Some((start, _))) = pair[0] else {
-                continue;
-            };
-            let (b_start, _, Some((end, has_month))) = pair[1] else {
-                continue;
-            };
-            if !RANGE_SEPARATOR.is_match(&line[a_end..b_start]) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if a.open || !RANGE_SEPARATOR.is_match(&line[a.end..b.start]) {
                 continue;
             }
             // "2012 - 2015": a year alone ends at the end of that year.
-            let end = if has_month || end == now {
-                end
-            } else {
-                end + 11
-            };
-            if start <= end && end <= now && start >= 1950 * 12 {
-                out.push((start, end));
+            let end = if b.has_month { b.month } else { b.month + 11 };
+            if a.month <= end && end <= now && a.month >= 1950 * 12 {
+                out.push(DateRange {
+                    line: line_no,
+                    start: a.month,
+                    end,
+                    open: b.open,
+                });
             }
         }
     }
     out
+}
+
+/// "2019-03" for a month count.
+pub fn month_label(month: Month) -> String {
+    format!(
+        "{:04}-{:02}",
+        month.div_euclid(12),
+        month.rem_euclid(12) + 1
+    )
 }
 
 fn month_index(name: &str) -> Option<i32> {
@@ -261,7 +301,8 @@ fn month_index(name: &str) -> Option<i32> {
 }
 
 /// Total years covered by the ranges, overlaps counted once.
-pub fn covered_years(mut ranges: Vec<(Month, Month)>) -> Option<f32> {
+pub fn covered_years(ranges: &[DateRange]) -> Option<f32> {
+    let mut ranges: Vec<(Month, Month)> = ranges.iter().map(|r| (r.start, r.end)).collect();
     if ranges.is_empty() {
         return None;
     }
@@ -342,17 +383,37 @@ mod tests {
                     Master’s, Zhejiang University, 2005-2007";
         let r = date_ranges(text, NOW);
         assert_eq!(r.len(), 4, "{r:?}");
-        let years = covered_years(r).unwrap();
+        let years = covered_years(&r).unwrap();
         assert!((18.0..19.5).contains(&years), "{years}");
+        let span = |t: &str| {
+            date_ranges(t, NOW)
+                .iter()
+                .map(|r| (r.start, r.end, r.open))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(
-            date_ranges("2019年3月-至今 字节跳动", NOW),
-            [(2019 * 12 + 2, NOW)]
+            span("2019年3月-至今 字节跳动"),
+            [(2019 * 12 + 2, NOW, true)]
         );
         assert_eq!(
-            date_ranges("Jan 2020 – Mar 2023", NOW),
-            [(2020 * 12, 2023 * 12 + 2)]
+            span("Jan 2020 – Mar 2023"),
+            [(2020 * 12, 2023 * 12 + 2, false)]
         );
-        assert_eq!(covered_years(vec![(0, 11), (6, 17)]), Some(1.5));
+        let r = |start, end| DateRange {
+            line: 0,
+            start,
+            end,
+            open: false,
+        };
+        assert_eq!(covered_years(&[r(0, 11), r(6, 17)]), Some(1.5));
+        assert_eq!(month_label(2019 * 12 + 2), "2019-03");
+        assert!(
+            date_ranges(
+                "MSc Data Science, Universidad Politécnica de Madrid, 2015 – 2017",
+                NOW
+            )
+            .is_empty()
+        );
     }
 
     #[test]

@@ -31,6 +31,101 @@ pub struct SkillEvidence {
     pub mentions: u32,
 }
 
+/// A job title held, with its dates.
+#[derive(Clone, Debug, PartialEq, Serialize, serde::Deserialize)]
+pub struct Position {
+    /// Normalised title.
+    pub title: String,
+    /// First month, `YYYY-MM`.
+    pub from: String,
+    /// Last month, `YYYY-MM`, or `None` while current.
+    pub to: Option<String>,
+}
+
+/// Titles with the date range on their line (or, for a date alone on its line, the line
+/// before: "### Oqton, Principal Engineer" then "2022/04 - Present").
+fn positions(text: &str, ranges: &[facts::DateRange], titles: &Taxonomy) -> Vec<Position> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    for r in ranges {
+        let mut found = names_in(lines[r.line], titles);
+        if found.is_empty() && r.line > 0 {
+            found = names_in(lines[r.line - 1], titles);
+        }
+        if let Some(title) = found.into_iter().next() {
+            out.push(Position {
+                title,
+                from: facts::month_label(r.start),
+                to: (!r.open).then(|| facts::month_label(r.end)),
+            });
+        }
+    }
+    out
+}
+
+/// Words that mark a line as stating a certification.
+const CERTIFICATION_WORDS: &[&str] = &[
+    "certif",
+    "证书",
+    "认证",
+    "资格证",
+    "执业资格",
+    "license",
+    "licence",
+    "注册会计师",
+    "cpa",
+    "pmp",
+    "cfa",
+];
+
+/// Headings that open a certifications section.
+const CERTIFICATION_HEADINGS: &[&str] = &[
+    "certifications",
+    "certificates",
+    "certification",
+    "licenses",
+    "证书",
+    "资格证书",
+    "证书与语言",
+    "认证",
+    "资质证书",
+];
+
+/// Certifications, as written: lines under a certifications heading, and elsewhere lines
+/// that say they state one; cleaned of list markers.
+fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut in_section = false;
+    for (n, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        let bare = line
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        let is_heading = heading_lines.contains(&n)
+            || line.starts_with('【')
+            || line.ends_with([':', '：'])
+            || SECTION_WORDS.contains(&bare.as_str());
+        if is_heading || CERTIFICATION_HEADINGS.contains(&bare.as_str()) {
+            in_section = CERTIFICATION_HEADINGS
+                .iter()
+                .any(|h| bare == *h || bare.starts_with(h));
+            continue;
+        }
+        let item = line
+            .trim_start_matches(|c: char| !c.is_alphanumeric())
+            .trim();
+        let n = item.chars().count();
+        if !(4..=100).contains(&n) {
+            continue;
+        }
+        let lower = item.to_ascii_lowercase();
+        if in_section || CERTIFICATION_WORDS.iter().any(|w| lower.contains(w)) {
+            out.push(item.to_string());
+        }
+    }
+    out
+}
+
 /// How far into a line (in characters) titles are looked for.
 const TITLE_WINDOW: usize = 40;
 
@@ -157,9 +252,15 @@ pub struct Profile {
     pub education: Option<Education>,
     /// Job titles held or sought, normalised (most prominent first).
     pub titles: Vec<String>,
+    /// Positions held: a title with the dates on its line (most recent first as written).
+    pub positions: Vec<Position>,
     /// Where the candidate is based (normalised place name).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// Languages the candidate names (English, 日语, CET-6 …).
+    pub languages: Vec<String>,
+    /// Certifications, as written (one per line that states one).
+    pub certifications: Vec<String>,
     /// Personal data, kept apart from everything that ranks.
     pub personal: Personal,
     /// The résumé's flattened text.
@@ -186,7 +287,15 @@ impl Profile {
     /// assert_eq!(p.skills[0].skill, "Rust");
     /// ```
     pub fn parse(id: impl Into<String>, text: Text, lexicon: &Lexicon) -> Profile {
-        let Text { text, format, .. } = text;
+        let Text {
+            text,
+            format,
+            headings,
+        } = text;
+        let heading_lines: Vec<usize> = headings
+            .iter()
+            .map(|h| text[..h.span.start].matches('\n').count())
+            .collect();
         // Résumés open with the name, often followed by the title on the same line
         // ("王立群 | Java高级开发工程师", "钱雨晴 — 产品经理").
         let first_line = text.lines().next().unwrap_or("").trim();
@@ -221,17 +330,27 @@ impl Profile {
         }
         titles.truncate(MAX_TITLES);
         let location = location(&ranking_text, &lexicon.places, 8);
+        let ranges = facts::date_ranges(&ranking_text, facts::current_month());
+        let positions = positions(&ranking_text, &ranges, &lexicon.titles);
         let (years_of_experience, years_source) = match facts::stated_years(&ranking_text) {
             Some(y) => (Some(y), Some("stated")),
-            None => match facts::covered_years(facts::date_ranges(
-                &ranking_text,
-                facts::current_month(),
-            )) {
+            None => match facts::covered_years(&ranges) {
                 Some(y) => (Some((y * 10.0).round() / 10.0), Some("date ranges")),
                 None => (None, None),
             },
         };
         let education = facts::highest_education(&ranking_text);
+        let languages = skills
+            .iter()
+            .filter(|s| {
+                lexicon
+                    .skills
+                    .lookup(&s.skill)
+                    .is_some_and(|id| lexicon.skills.skill(id).domain == "language")
+            })
+            .map(|s| s.skill.clone())
+            .collect();
+        let certifications = certifications(&ranking_text, &heading_lines);
         Profile {
             id: id.into(),
             format,
@@ -241,7 +360,10 @@ impl Profile {
             years_source,
             education,
             titles,
+            positions,
             location,
+            languages,
+            certifications,
             personal,
             text,
             ranking_text,

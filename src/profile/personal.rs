@@ -258,7 +258,7 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
 /// Split "Label: value" / "标签：值".
 fn split_label(cell: &str) -> Option<(&str, &str)> {
     let idx = cell.find([':', '：'])?;
-    let label = &cell[..idx];
+    let label = cell[..idx].trim_start_matches(['-', '*', '•', ' ']);
     let sep_len = cell[idx..].chars().next().map_or(1, char::len_utf8);
     (label.chars().count() <= 16).then(|| (label, &cell[idx + sep_len..]))
 }
