@@ -381,7 +381,7 @@ impl Matcher {
             fields: &store.fields,
             analyzer: &self.analyzer,
             lexicon: self.lexicon(),
-            weights: &self.config.weights,
+            weights: options.weights.as_ref().unwrap_or(&self.config.weights),
             parallel: self.pool.is_some(),
         };
         let must_have = ranker.required_filter(&options.require)?;

@@ -77,6 +77,42 @@ enum Command {
         #[arg(required = true, value_name = "JOB_PATH")]
         jobs: Vec<PathBuf>,
     },
+    /// Measure ranking quality against TREC qrels (MAP, nDCG@10, MRR, P@10, Recall@100):
+    /// of matcher itself on a corpus and queries, or of existing TREC run files.
+    Eval {
+        /// Relevance judgements in TREC qrels format.
+        #[arg(long, value_name = "FILE")]
+        qrels: PathBuf,
+        /// Profiles: a directory of files, or a TSV of `id<TAB>text`.
+        #[arg(
+            long,
+            value_name = "PATH",
+            requires = "queries",
+            conflicts_with = "run"
+        )]
+        corpus: Option<PathBuf>,
+        /// Jobs: a directory of files, or a TSV of `id<TAB>text`.
+        #[arg(long, value_name = "PATH", requires = "corpus")]
+        queries: Option<PathBuf>,
+        /// Score these TREC run files instead of running matcher.
+        #[arg(long, value_name = "FILE", required_unless_present = "corpus")]
+        run: Vec<PathBuf>,
+        /// Configurations to compare: bm25-only, full, no-FEATURE (default: bm25-only and full).
+        #[arg(long, value_name = "NAME", conflicts_with = "ablation")]
+        config: Vec<String>,
+        /// Compare bm25-only, full, and full without each feature in turn.
+        #[arg(long)]
+        ablation: bool,
+        /// Results per query.
+        #[arg(long, default_value_t = 100, value_name = "N")]
+        top: usize,
+        /// Write each configuration's run to DIR/NAME.trec.
+        #[arg(long, value_name = "DIR")]
+        runs_dir: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+        format: ParseFormat,
+    },
     /// Show the index terms the analyzer makes of a text (or of a file with --file).
     Analyze {
         /// Read the text from this file (any format matcher reads) instead.
@@ -128,6 +164,7 @@ impl RankArgs {
             require: self.require.clone(),
             min_years: self.min_years,
             exclude: self.exclude.clone(),
+            weights: None,
         }
     }
 }
@@ -265,6 +302,91 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::Done
             })
+        }
+        Command::Eval {
+            qrels,
+            corpus,
+            queries,
+            run,
+            config,
+            ablation,
+            top,
+            runs_dir,
+            format,
+        } => {
+            let qrels = matcher::Qrels::read(&qrels)?;
+            let rows: Vec<matcher::EvalRow> = match (corpus, queries) {
+                (Some(corpus), Some(queries)) => {
+                    let configs = if ablation {
+                        matcher::Config::ablation()
+                    } else if config.is_empty() {
+                        vec![
+                            matcher::Config::named("bm25-only")?,
+                            matcher::Config::named("full")?,
+                        ]
+                    } else {
+                        config
+                            .iter()
+                            .map(|c| matcher::Config::named(c))
+                            .collect::<Result<_, _>>()?
+                    };
+                    let mut options = matcher::EvalOptions {
+                        top,
+                        runs_dir,
+                        ..matcher::EvalOptions::default()
+                    };
+                    if let Some(n) = cli.threads {
+                        options.threads = n;
+                    }
+                    matcher::evaluate_collection(&corpus, &queries, &qrels, &configs, &options)?
+                }
+                _ => run
+                    .iter()
+                    .map(|path| {
+                        let r = matcher::Run::read(path)?;
+                        Ok(matcher::EvalRow {
+                            config: path.display().to_string(),
+                            metrics: matcher::evaluate(&qrels, &r),
+                        })
+                    })
+                    .collect::<Result<_, matcher::Error>>()?,
+            };
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                ParseFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &rows)?;
+                    writeln!(out)?;
+                }
+                ParseFormat::Text => {
+                    let width = rows
+                        .iter()
+                        .map(|r| r.config.chars().count())
+                        .max()
+                        .unwrap_or(6)
+                        .max(6);
+                    writeln!(
+                        out,
+                        "{:<width$}  {:>6}  {:>7}  {:>6}  {:>6}  {:>6}  queries",
+                        "config", "MAP", "nDCG@10", "MRR", "P@10", "R@100"
+                    )?;
+                    for r in &rows {
+                        let m = &r.metrics;
+                        writeln!(
+                            out,
+                            "{:<width$}  {:>6.4}  {:>7.4}  {:>6.4}  {:>6.4}  {:>6.4}  {}",
+                            r.config,
+                            m.map,
+                            m.ndcg_at_10,
+                            m.mrr,
+                            m.p_at_10,
+                            m.recall_at_100,
+                            m.queries
+                        )?;
+                    }
+                }
+            }
+            out.flush()?;
+            Ok(Outcome::Done)
         }
         Command::Analyze { file, text } => {
             let text = match file {

@@ -89,6 +89,23 @@ impl Weights {
         Weights::from_toml(&text).map_err(|e| Error::input(path, format!("bad weights: {e}")))
     }
 
+    /// These weights with the feature called `name` switched off.
+    pub fn without(mut self, name: &str) -> Weights {
+        let slot = match name {
+            "bm25" => &mut self.bm25,
+            "required_skills" => &mut self.required_skills,
+            "preferred_skills" => &mut self.preferred_skills,
+            "related_skills" => &mut self.related_skills,
+            "title" => &mut self.title,
+            "years" => &mut self.years,
+            "education" => &mut self.education,
+            "location" => &mut self.location,
+            _ => return self,
+        };
+        *slot = 0.0;
+        self
+    }
+
     /// The weight of the feature called `name`.
     pub fn get(&self, name: &str) -> f32 {
         match name {

@@ -140,6 +140,9 @@ pub struct RankOptions {
     pub min_years: Option<f32>,
     /// Terms no result may contain (case-insensitive).
     pub exclude: Vec<String>,
+    /// Feature weights for this ranking; `None` uses the engine's
+    /// ([`MatcherBuilder::weights`](crate::MatcherBuilder::weights)).
+    pub weights: Option<Weights>,
 }
 
 impl Default for RankOptions {
@@ -150,6 +153,7 @@ impl Default for RankOptions {
             require: Vec::new(),
             min_years: None,
             exclude: Vec::new(),
+            weights: None,
         }
     }
 }

@@ -1,0 +1,202 @@
+//! Evaluating matcher itself on a labelled collection: index the corpus into a scratch
+//! index, rank every query under each named configuration, score the runs.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{Metrics, Qrels, Run, evaluate};
+use crate::engine::{IndexOptions, Matcher};
+use crate::error::{Error, Result};
+use crate::features::{self, Weights};
+use crate::rank::RankOptions;
+
+/// A named ranking configuration.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Its name in tables and run files.
+    pub name: String,
+    /// The weights it ranks with.
+    pub weights: Weights,
+}
+
+impl Config {
+    /// `bm25-only`, `full` (the default weights), or `no-FEATURE` (the default weights
+    /// with one feature's weight set to zero).
+    pub fn named(name: &str) -> Result<Config> {
+        let weights = match name {
+            "bm25-only" => Weights::bm25_only(),
+            "full" => Weights::default(),
+            other => {
+                let feature = other
+                    .strip_prefix("no-")
+                    .filter(|f| features::all().iter().any(|x| x.name() == *f));
+                let Some(feature) = feature else {
+                    return Err(Error::usage(format!(
+                        "unknown configuration {other:?}: use bm25-only, full or no-FEATURE (FEATURE one of {})",
+                        features::all()
+                            .iter()
+                            .map(|f| f.name())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )));
+                };
+                Weights::default().without(feature)
+            }
+        };
+        Ok(Config {
+            name: name.to_string(),
+            weights,
+        })
+    }
+
+    /// `bm25-only`, `full`, and `full` without each feature in turn.
+    pub fn ablation() -> Vec<Config> {
+        let mut out = vec![
+            Config::named("bm25-only").expect("known"),
+            Config::named("full").expect("known"),
+        ];
+        for f in features::all() {
+            if f.name() != "bm25" {
+                out.push(Config {
+                    name: format!("no-{}", f.name()),
+                    weights: Weights::default().without(f.name()),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// One configuration's scores.
+#[derive(Clone, Debug, Serialize)]
+pub struct EvalRow {
+    /// Configuration name.
+    pub config: String,
+    /// Its measures.
+    pub metrics: Metrics,
+}
+
+/// How to evaluate a collection.
+#[derive(Clone, Debug)]
+pub struct EvalOptions {
+    /// Results per query. By default, 100.
+    pub top: usize,
+    /// Threads. By default, the number of CPUs.
+    pub threads: usize,
+    /// Write each configuration's run to `DIR/NAME.trec`. By default, nowhere.
+    pub runs_dir: Option<PathBuf>,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            top: 100,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            runs_dir: None,
+        }
+    }
+}
+
+/// A scratch directory removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Index `corpus` (a directory of profile files, or a TSV of `id<TAB>text`) into a scratch
+/// index, rank `queries` (a directory of job files, or a TSV) under each configuration and
+/// score the runs against `qrels`.
+pub fn evaluate_collection(
+    corpus: &Path,
+    queries: &Path,
+    qrels: &Qrels,
+    configs: &[Config],
+    options: &EvalOptions,
+) -> Result<Vec<EvalRow>> {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let scratch =
+        Scratch(std::env::temp_dir().join(format!("matcher-eval-{}-{nanos}", std::process::id())));
+    std::fs::create_dir_all(&scratch.0).map_err(|e| Error::io(&scratch.0, e))?;
+    let corpus = materialize(corpus, &scratch.0.join("corpus"))?;
+    let queries = materialize(queries, &scratch.0.join("queries"))?;
+    let matcher = Matcher::builder()
+        .index_dir(scratch.0.join("index"))
+        .threads(options.threads)
+        .build()?;
+    let report = matcher.index(&[corpus], &IndexOptions::default())?;
+    if let Some(first) = report.failures.into_iter().next() {
+        return Err(first);
+    }
+    let (jobs, errors) = matcher.read_jobs(&[queries]);
+    if let Some(first) = errors.into_iter().next() {
+        return Err(first);
+    }
+    let mut rows = Vec::with_capacity(configs.len());
+    for config in configs {
+        let rank = RankOptions {
+            top: options.top,
+            weights: Some(config.weights.clone()),
+            ..RankOptions::default()
+        };
+        let rankings = matcher
+            .rank_many(&jobs, &rank)
+            .into_iter()
+            .collect::<Result<Vec<_>>>()?;
+        if let Some(dir) = &options.runs_dir {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            let path = dir.join(format!("{}.trec", config.name));
+            let mut out = Vec::new();
+            for r in &rankings {
+                crate::output::write_trec(&mut out, r).map_err(|e| Error::io(&path, e))?;
+            }
+            std::fs::write(&path, out).map_err(|e| Error::io(&path, e))?;
+        }
+        let metrics = evaluate(qrels, &Run::from_rankings(&rankings));
+        rows.push(EvalRow {
+            config: config.name.clone(),
+            metrics,
+        });
+    }
+    Ok(rows)
+}
+
+/// A directory of documents: `path` itself, or a TSV (`id<TAB>text`, an optional header
+/// whose first column ends in "id") written out as one `.txt` file per row under `scratch`.
+fn materialize(path: &Path, scratch: &Path) -> Result<PathBuf> {
+    if path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+    std::fs::create_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
+    for (n, line) in text.lines().enumerate() {
+        let Some((id, body)) = line.split_once('\t') else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            return Err(Error::input(
+                path,
+                format!("line {}: expected `id<TAB>text`", n + 1),
+            ));
+        };
+        if n == 0 && id.to_ascii_lowercase().ends_with("id") {
+            continue;
+        }
+        let id = id.trim();
+        if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+            return Err(Error::input(
+                path,
+                format!("line {}: id {id:?} cannot name a document", n + 1),
+            ));
+        }
+        let file = scratch.join(format!("{id}.txt"));
+        std::fs::write(&file, body.replace("\\n", "\n")).map_err(|e| Error::io(&file, e))?;
+    }
+    Ok(scratch.to_path_buf())
+}

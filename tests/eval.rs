@@ -1,0 +1,143 @@
+//! `matcher eval` through the real binary.
+//!
+//! Properties checked:
+//! 1. On the bundled corpus with two seed jobs whose seed is the one relevant profile,
+//!    both configurations put it first (MRR 1) and the table lists them.
+//! 2. A TSV corpus and TSV queries work like directories.
+//! 3. An existing run file is scored with trec_eval's definitions (hand-computed MAP).
+//! 4. Bad qrels and unknown configurations are refused, naming the problem.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn seeds_are_found_first_in_both_configurations() {
+    let ws = workspace();
+    let jobs = ws.path().join("jobs");
+    std::fs::create_dir_all(&jobs).unwrap();
+    for j in ["zh-im-backend-lead.md", "en-cloud-iot-architect.md"] {
+        std::fs::copy(ws.path().join("corpus/jobs").join(j), jobs.join(j)).unwrap();
+    }
+    std::fs::write(
+        ws.path().join("qrels.tsv"),
+        "zh-im-backend-lead 0 zh-im-platform-lead 1\nen-cloud-iot-architect 0 en-cloud-iot-architect 1\n",
+    )
+    .unwrap();
+    let out = ok(
+        ws.path(),
+        &[
+            "eval",
+            "--corpus",
+            "corpus/profiles",
+            "--queries",
+            "jobs",
+            "--qrels",
+            "qrels.tsv",
+            "--format",
+            "json",
+            "--runs-dir",
+            "runs",
+        ],
+    );
+    let rows: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    for row in rows {
+        assert_eq!(row["metrics"]["mrr"], 1.0, "{row}");
+        assert_eq!(row["metrics"]["queries"], 2);
+    }
+    let run = std::fs::read_to_string(ws.path().join("runs/full.trec")).unwrap();
+    assert!(
+        run.lines()
+            .any(|l| l.starts_with("zh-im-backend-lead Q0 zh-im-platform-lead 1 "))
+    );
+    assert!(
+        !ws.path().join("index").exists(),
+        "eval must not touch ./index"
+    );
+}
+
+#[test]
+fn tsv_inputs_and_existing_runs() {
+    let ws = tempfile::tempdir().unwrap();
+    let d = ws.path();
+    std::fs::write(
+        d.join("corpus.tsv"),
+        "c_id\tjobtitle\n1\trust engineer\n2\tjava developer\n3\tsenior rust developer\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("queries.tsv"),
+        "q_id\tjobtitle\nq1\trust developer\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("qrels.tsv"), "q1 0 1 1\nq1 0 3 1\n").unwrap();
+    let out = ok(
+        d,
+        &[
+            "eval",
+            "--corpus",
+            "corpus.tsv",
+            "--queries",
+            "queries.tsv",
+            "--qrels",
+            "qrels.tsv",
+            "--config",
+            "bm25-only",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["config"], "bm25-only");
+    assert_eq!(v[0]["metrics"]["mrr"], 1.0, "{out}");
+    assert_eq!(v[0]["metrics"]["recall_at_100"], 1.0, "{out}");
+
+    // Relevant 1 and 3; run ranks 2, 1, 3 → AP = (1/2 + 2/3) / 2.
+    std::fs::write(
+        d.join("run.trec"),
+        "q1 Q0 2 1 3.0 x\nq1 Q0 1 2 2.0 x\nq1 Q0 3 3 1.0 x\n",
+    )
+    .unwrap();
+    let out = ok(
+        d,
+        &[
+            "eval",
+            "--run",
+            "run.trec",
+            "--qrels",
+            "qrels.tsv",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let map = v[0]["metrics"]["map"].as_f64().unwrap();
+    assert!((map - (0.5 + 2.0 / 3.0) / 2.0).abs() < 1e-9, "{map}");
+
+    std::fs::write(d.join("bad.tsv"), "q1 0 1\n").unwrap();
+    let o = run(d, &["eval", "--run", "run.trec", "--qrels", "bad.tsv"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("bad.tsv: line 1"), "{}", stderr(&o));
+    let o = run(
+        d,
+        &[
+            "eval",
+            "--corpus",
+            "corpus.tsv",
+            "--queries",
+            "queries.tsv",
+            "--qrels",
+            "qrels.tsv",
+            "--config",
+            "no-such",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown configuration"),
+        "{}",
+        stderr(&o)
+    );
+}
