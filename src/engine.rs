@@ -262,7 +262,11 @@ impl Matcher {
     ) -> Result<IndexReport> {
         let start = Instant::now();
         let dir = &self.config.index_dir;
-        if options.rebuild {
+        // A readable index is rebuilt in place: every document deleted and re-added in the
+        // run's one commit, so an interrupted rebuild leaves the old index whole. One that
+        // cannot be read (another schema version) is removed first, under the lock.
+        let in_place = options.rebuild && Store::open(dir, &self.analyzer).is_ok();
+        if options.rebuild && !in_place {
             Store::remove(dir)?;
         }
         let store = Store::open_or_create(dir, &self.analyzer)?;
@@ -271,7 +275,12 @@ impl Matcher {
         // the order Tantivy sums term scores in each segment. Parsing, the expensive part,
         // is still parallel.
         let mut writer = store.writer(self.config.writer_memory, 1)?;
-        let stored = store.stored()?;
+        let stored = if in_place {
+            writer.delete_all_documents()?;
+            HashMap::new()
+        } else {
+            store.stored()?
+        };
 
         let walk = ingest::walk(paths);
         let mut report = IndexReport {

@@ -504,7 +504,7 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
         Parsed::Profile(p) => {
             writeln!(w, "kind:      profile")?;
             writeln!(w, "id:        {}", p.id)?;
-            writeln!(w, "format:    {:?}", p.format)?;
+            writeln!(w, "format:    {:?}, {}", p.format, p.encoding)?;
             writeln!(w, "headline:  {}", p.headline.as_deref().unwrap_or("-"))?;
             match (p.years_of_experience, p.years_source) {
                 (Some(y), Some(src)) => writeln!(w, "years:     {y} ({src})")?,
@@ -539,7 +539,7 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
         Parsed::Job(j) => {
             writeln!(w, "kind:      job")?;
             writeln!(w, "id:        {}", j.id)?;
-            writeln!(w, "format:    {:?}", j.format)?;
+            writeln!(w, "format:    {:?}, {}", j.format, j.encoding)?;
             writeln!(w, "title:     {}", j.title)?;
             writeln!(
                 w,

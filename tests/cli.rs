@@ -342,15 +342,19 @@ fn output_formats() {
 #[test]
 fn exit_codes_and_errors_name_the_file() {
     let ws = workspace();
-    let bad = ws.path().join("corpus/profiles/zz-gbk.txt");
-    std::fs::write(&bad, b"\xC4\xE3\xBA\xC3\xA3\xAC\xCA\xC0\xBD\xE7 java").unwrap();
+    let bad = ws.path().join("corpus/profiles/zz-garbage.txt");
+    std::fs::write(&bad, b"\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x80\x81 java").unwrap();
     std::fs::write(ws.path().join("corpus/profiles/zz-empty.md"), "").unwrap();
+    // A GBK file from an older Chinese system is decoded, not refused.
+    let (gbk, _, _) = encoding_rs::GBK.encode("赵某某\n熟悉量子退火调度算法，五年后端开发经验。");
+    std::fs::write(ws.path().join("corpus/profiles/zz-gbk.txt"), &gbk).unwrap();
 
     // 1: partial failure — the bad files are named, the rest is indexed.
     let o = run(ws.path(), &["index", "corpus/profiles"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("zz-gbk.txt: not valid UTF-8"), "{err}");
+    assert!(err.contains("zz-garbage.txt: binary file"), "{err}");
+    assert!(!err.contains("zz-gbk.txt"), "{err}");
     assert!(err.contains("zz-empty.md: empty file"), "{err}");
     assert!(stdout(&o).contains("failed 2"), "{}", stdout(&o));
     let o = run(
@@ -363,6 +367,14 @@ fn exit_codes_and_errors_name_the_file() {
         ],
     );
     assert_eq!(trec_ids(&o)[0], "en-cloud-iot-architect");
+    std::fs::write(ws.path().join("gbk-job.txt"), "量子退火调度").unwrap();
+    let o = run(ws.path(), &["query", "--format", "trec", "gbk-job.txt"]);
+    assert_eq!(
+        trec_ids(&o).first().map(String::as_str),
+        Some("zz-gbk"),
+        "{}",
+        stdout(&o)
+    );
 
     // 1: batch ranking with one unreadable job.
     std::fs::write(

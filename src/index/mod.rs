@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, INDEX_WRITER_LOCK, MmapDirectory};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError};
 
 use crate::analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
@@ -83,7 +84,8 @@ impl Store {
     }
 
     /// Remove the index at `dir` (Tantivy's files and the marker only; other files in the
-    /// directory, such as a README, stay).
+    /// directory, such as a README, stay) — under the writer lock, so an index another
+    /// process is writing is never pulled from under it.
     pub fn remove(dir: &Path) -> Result<()> {
         if !dir.exists() {
             return Ok(());
@@ -91,14 +93,25 @@ impl Store {
         if !exists(dir) && !dir.join(MARKER).exists() {
             return Ok(());
         }
+        let directory =
+            MmapDirectory::open(dir).map_err(|e| Error::new(ErrorKind::Index(e.into())))?;
+        let _lock = directory
+            .acquire_lock(&INDEX_WRITER_LOCK)
+            .map_err(|e| match e {
+                LockError::LockBusy => Error::new(ErrorKind::Locked(dir.to_path_buf())),
+                LockError::IoError(io) => {
+                    Error::io(dir, std::io::Error::new(io.kind(), io.to_string()))
+                }
+            })?;
         let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io(dir, e))?;
             let name = entry.file_name().to_string_lossy().into_owned();
+            // The lock file stays: it is held right now, by us.
             let ours = name == MARKER
                 || name == "meta.json"
                 || name == ".managed.json"
-                || name.starts_with(".tantivy")
+                || (name.starts_with(".tantivy") && !name.contains("lock"))
                 || is_segment_file(&name);
             if ours {
                 std::fs::remove_file(entry.path()).map_err(|e| Error::io(&entry.path(), e))?;

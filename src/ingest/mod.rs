@@ -82,6 +82,8 @@ pub struct Text {
     pub headings: Vec<Heading>,
     /// The format the text came from.
     pub format: Format,
+    /// The character encoding the source was in (`UTF-8` for text given as a string).
+    pub encoding: &'static str,
 }
 
 impl Text {
@@ -147,37 +149,106 @@ pub fn read_file(path: &Path, max_bytes: u64) -> Result<Text> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    let source = decode(&bytes).map_err(|reason| Error::input(path, reason))?;
-    let text = Text::parse(&source, format);
+    let (source, encoding) = decode(&bytes).map_err(|reason| Error::input(path, reason))?;
+    let mut text = Text::parse(&source, format);
+    text.encoding = encoding;
     if text.text.trim().is_empty() {
         return Err(Error::input(path, "no text found in the file"));
     }
     Ok(text)
 }
 
-/// Decode raw file bytes to a string: UTF-8, with or without a byte-order mark.
+/// Decode raw file bytes to a string, and say which encoding they were in.
 ///
-/// Anything else is refused with a reason a user can act on.
-pub fn decode(bytes: &[u8]) -> std::result::Result<String, String> {
+/// A byte-order mark decides (UTF-8, UTF-16 LE/BE); else valid UTF-8 is UTF-8; else the
+/// encoding is detected (chardetng, the detector Firefox uses) among the legacy encodings
+/// résumés really come in — GBK/GB18030 and Big5 from Chinese systems, Shift_JIS,
+/// EUC-KR, windows-1252 — and must decode without a single error. Anything else is
+/// refused with a reason a user can act on.
+pub fn decode(bytes: &[u8]) -> std::result::Result<(String, &'static str), String> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err("empty file".into());
     }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err("UTF-16 text is not supported yet; save the file as UTF-8".into());
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        (utf8(rest)?, "UTF-8")
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        (strict(encoding_rs::UTF_16LE, rest)?, "UTF-16LE")
+    } else if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        (strict(encoding_rs::UTF_16BE, rest)?, "UTF-16BE")
+    } else {
+        let head = &bytes[..bytes.len().min(8192)];
+        if head.contains(&0) {
+            return Err("binary file (contains NUL bytes), not text".into());
+        }
+        let control = head
+            .iter()
+            .filter(|b| **b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c))
+            .count();
+        if control * 10 > head.len() {
+            return Err("binary file (mostly control bytes), not text".into());
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), "UTF-8"),
+            Err(_) => {
+                let mut detector =
+                    chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+                detector.feed(bytes, true);
+                let guess = detector.guess(None, chardetng::Utf8Detection::Deny);
+                let supported = [
+                    encoding_rs::GBK,
+                    encoding_rs::GB18030,
+                    encoding_rs::BIG5,
+                    encoding_rs::SHIFT_JIS,
+                    encoding_rs::EUC_KR,
+                    encoding_rs::WINDOWS_1252,
+                ];
+                if !supported.contains(&guess) {
+                    return Err(format!(
+                        "not valid UTF-8 and not a supported legacy encoding (looks like {})",
+                        guess.name()
+                    ));
+                }
+                // GB18030 is a superset of GBK: decode with it, report what was detected.
+                let decoder = if guess == encoding_rs::GBK {
+                    encoding_rs::GB18030
+                } else {
+                    guess
+                };
+                (strict(decoder, bytes)?, guess.name())
+            }
+        }
+    };
+    // Bytes that decode but are mostly control characters are not text.
+    let total = text.chars().count().max(1);
+    let control = text
+        .chars()
+        .filter(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+        .count();
+    if control * 10 > total {
+        return Err("binary file (mostly control characters), not text".into());
     }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err("binary file (contains NUL bytes), not text".into());
+    Ok((text.replace("\r\n", "\n").replace('\r', "\n"), encoding))
+}
+
+fn utf8(bytes: &[u8]) -> std::result::Result<String, String> {
+    std::str::from_utf8(bytes).map(str::to_string).map_err(|e| {
+        format!(
+            "not valid UTF-8 after its byte-order mark (at byte {})",
+            e.valid_up_to() + 3
+        )
+    })
+}
+
+/// Decode with `encoding`, refusing input that does not decode cleanly.
+fn strict(
+    encoding: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+) -> std::result::Result<String, String> {
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Err(format!("not valid {} text", encoding.name()));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.replace("\r\n", "\n").replace('\r', "\n")),
-        Err(e) => Err(format!(
-            "not valid UTF-8 (at byte {}); GBK, Big5 and other encodings are not supported yet, \
-             save the file as UTF-8",
-            e.valid_up_to()
-        )),
-    }
+    Ok(text.into_owned())
 }
 
 /// Accumulates flattened text line by line for the format readers.
@@ -295,6 +366,7 @@ impl TextBuilder {
             text: out,
             headings,
             format,
+            encoding: "UTF-8",
         }
     }
 }
@@ -326,20 +398,34 @@ mod tests {
 
     #[test]
     fn bom_is_stripped() {
-        let s = decode(b"\xEF\xBB\xBFhello").unwrap();
-        assert_eq!(Text::parse(&s, Format::Text).text, "hello");
+        let (s, enc) = decode(b"\xEF\xBB\xBFhello").unwrap();
+        assert_eq!(
+            (Text::parse(&s, Format::Text).text.as_str(), enc),
+            ("hello", "UTF-8")
+        );
     }
 
     #[test]
-    fn refuses_non_utf8_binary_and_empty() {
-        assert!(
-            decode(b"\xC4\xE3\xBA\xC3 gbk")
-                .unwrap_err()
-                .contains("UTF-8")
-        );
+    fn legacy_chinese_encodings_and_utf16() {
+        let text = "熟悉微服务架构与高并发系统，五年后端开发经验。";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        assert_eq!(decode(&gbk).unwrap(), (text.to_string(), "GBK"));
+        let (big5, _, _) =
+            encoding_rs::BIG5.encode("熟悉微服務架構與高併發系統，五年後端開發經驗。");
+        assert_eq!(decode(&big5).unwrap().1, "Big5");
+        let mut utf16: Vec<u8> = vec![0xFF, 0xFE];
+        utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(decode(&utf16).unwrap(), (text.to_string(), "UTF-16LE"));
+    }
+
+    #[test]
+    fn refuses_binary_and_empty() {
         assert!(decode(b"abc\0def").unwrap_err().contains("binary"));
+        assert!(decode(b"\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f\x80\x81")
+            .unwrap_err()
+            .contains("binary"));
         assert!(decode(b"  \n ").unwrap_err().contains("empty"));
-        assert!(decode(b"\xFF\xFEa\0").unwrap_err().contains("UTF-16"));
+        assert!(decode(b"\xFF\xFEa").unwrap_err().contains("UTF-16"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Job {
     pub title: String,
     /// The format the posting came in.
     pub format: Format,
+    /// The character encoding the file was in.
+    pub encoding: &'static str,
     /// Skills the job requires, with where the posting says so.
     pub required_skills: Vec<SkillEvidence>,
     /// Skills the job prefers (a plus, 优先, nice to have).
@@ -103,7 +105,12 @@ impl Job {
     /// assert_eq!(job.min_years, Some(5.0));
     /// ```
     pub fn parse(id: impl Into<String>, text: Text, lexicon: &Lexicon) -> Job {
-        let Text { text, format, .. } = text;
+        let Text {
+            text,
+            format,
+            encoding,
+            ..
+        } = text;
         let title = text
             .lines()
             .map(|l| l.trim().trim_start_matches('#').trim())
@@ -153,6 +160,7 @@ impl Job {
             id: id.into(),
             title,
             format,
+            encoding,
             required_skills: required,
             preferred_skills: preferred,
             min_years: facts::minimum_years(&text),

@@ -235,6 +235,8 @@ pub struct Profile {
     pub id: String,
     /// The format the résumé came in.
     pub format: Format,
+    /// The character encoding the file was in.
+    pub encoding: &'static str,
     /// The current or most recent job title, as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub headline: Option<String>,
@@ -291,6 +293,7 @@ impl Profile {
             text,
             format,
             headings,
+            encoding,
         } = text;
         let heading_lines: Vec<usize> = headings
             .iter()
@@ -354,6 +357,7 @@ impl Profile {
         Profile {
             id: id.into(),
             format,
+            encoding,
             headline,
             skills,
             years_of_experience,
