@@ -189,3 +189,46 @@ fn personal_attributes_are_recognised_not_extracted_as_facts() {
         "{languages:?}"
     );
 }
+
+#[test]
+fn a_user_taxonomy_extends_the_built_in_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("extra.tsv"),
+        "canonical\tdomain\taliases\tbroader\nZyxlang\tsoftware\tzyx语言|zyx-lang\tprogramming language\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("cv.txt"), "熟悉zyx语言与Kubernetes\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_matcher"))
+        .current_dir(dir.path())
+        .args([
+            "--taxonomy",
+            "extra.tsv",
+            "parse",
+            "--as",
+            "profile",
+            "--format",
+            "json",
+            "cv.txt",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names = skill_names(&v["skills"]);
+    assert!(
+        names.contains(&"Zyxlang".to_string()) && names.contains(&"Kubernetes".to_string()),
+        "{names:?}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_matcher"))
+        .current_dir(dir.path())
+        .args(["--taxonomy", "missing.tsv", "parse", "cv.txt"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("missing.tsv: cannot read"));
+}

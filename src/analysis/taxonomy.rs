@@ -148,7 +148,7 @@ impl Taxonomy {
                     None => (false, alias),
                 };
                 let alias = alias.trim();
-                if alias.chars().count() < 2 && !case_sensitive {
+                if alias.is_empty() || (alias.chars().count() < 2 && !case_sensitive) {
                     continue;
                 }
                 // One pattern per lowercased text: the first row that claims it keeps it.
@@ -350,6 +350,14 @@ mod tests {
             ["Go@Go", "Go@golang"]
         );
         assert_eq!(names(&t, "C++ and C, not c or C#"), ["C++@C++", "C@C"]);
+    }
+
+    #[test]
+    fn empty_and_odd_user_rows_do_not_break_the_automaton() {
+        let t = Taxonomy::from_tsv(
+            "canonical\tdomain\taliases\tbroader\nX\t\t=|=| |\tnowhere\nRust\tsoftware\trust-lang\t\n",
+        );
+        assert_eq!(t.find("Rust and rust-lang").len(), 2);
     }
 
     #[test]
