@@ -176,7 +176,7 @@ static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:-|–|—|~|～|至|到|to|until)\s*$").expect("separator pattern")
 });
 
-const SCHOOL_WORDS: &[&str] = &[
+pub(crate) const SCHOOL_WORDS: &[&str] = &[
     "大学",
     "学院",
     "学校",

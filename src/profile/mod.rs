@@ -175,7 +175,7 @@ const PLACE_LABELS: &[&str] = &[
 ];
 
 /// The place a text says it is in: a labelled one ("Location: Shanghai", "工作地点：上海")
-/// or else the first place named in its first `head_lines` lines.
+/// or else the first place named in its first `head_lines` lines, school lines left out.
 pub(crate) fn location(text: &str, places: &Taxonomy, head_lines: usize) -> Option<String> {
     for line in text.lines() {
         let lower = line.to_ascii_lowercase();
@@ -203,7 +203,17 @@ pub(crate) fn location(text: &str, places: &Taxonomy, head_lines: usize) -> Opti
             }
         }
     }
-    let head: String = text.lines().take(head_lines).collect::<Vec<_>>().join("\n");
+    // A school's city ("北京邮电大学", "Zhejiang University, Hangzhou") is not where
+    // the person is.
+    let head: String = text
+        .lines()
+        .take(head_lines)
+        .filter(|l| {
+            let lower = l.to_lowercase();
+            !facts::SCHOOL_WORDS.iter().any(|w| lower.contains(w))
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     names_in(&head, places).into_iter().next()
 }
 
@@ -612,6 +622,22 @@ mod tests {
             );
             assert_eq!(p.personal.name.as_deref(), Some(name), "{line}");
         }
+    }
+
+    #[test]
+    fn location_is_labelled_or_named_outside_school_lines() {
+        let places = Taxonomy::from_tsv(
+            "canonical\tregion\taliases\nBeijing\tCN\t北京\nShanghai\tCN\t上海\n",
+        );
+        assert_eq!(
+            location("2012年于北京邮电大学获得硕士学位\n现居上海", &places, 8).as_deref(),
+            Some("Shanghai")
+        );
+        assert_eq!(
+            location("database: 北京\nLocation: 上海", &places, 8).as_deref(),
+            Some("Shanghai")
+        );
+        assert_eq!(location("毕业于北京大学", &places, 8), None);
     }
 
     #[test]
