@@ -7,6 +7,9 @@
 //! 2. The Chinese seed: 10 years (stated), 硕士, distributed systems, microservices, high
 //!    concurrency and instant messaging, each with evidence.
 //! 3. A Chinese job: required vs preferred skills by section, minimum years, education.
+//! 4. Birth date, marital status and nationality are recognised as personal data, and
+//!    languages are extracted.
+//! 5. A user taxonomy file (`--taxonomy`) adds skills; a missing one is an error naming it.
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -17,6 +17,16 @@ mod common;
 
 use common::*;
 
+/// The required skills a result's explanation says it matched.
+fn matched_required(result: &serde_json::Value) -> Vec<&str> {
+    result["explanation"]["matched_required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["skill"].as_str().unwrap())
+        .collect()
+}
+
 #[test]
 fn chinese_job_ranks_english_seed_above_profiles_without_the_skills() {
     let ws = workspace();
@@ -40,12 +50,7 @@ fn chinese_job_ranks_english_seed_above_profiles_without_the_skills() {
     };
     let seed_rank = rank_of("en-cloud-iot-architect").expect("seed ranked");
     let seed = &results[seed_rank as usize - 1];
-    let matched: Vec<&str> = seed["explanation"]["matched_required"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["skill"].as_str().unwrap())
-        .collect();
+    let matched = matched_required(seed);
     for skill in ["Kubernetes", "Kafka", "RocketMQ"] {
         assert!(
             matched.contains(&skill),
@@ -65,12 +70,7 @@ fn chinese_job_ranks_english_seed_above_profiles_without_the_skills() {
     }
     let relevant = ["Kubernetes", "Kafka", "RocketMQ", "message queue"];
     for r in results {
-        let has: Vec<&str> = r["explanation"]["matched_required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["skill"].as_str().unwrap())
-            .collect();
+        let has = matched_required(r);
         if !has.iter().any(|s| relevant.contains(s)) {
             assert!(
                 r["rank"].as_u64().unwrap() > seed_rank,
@@ -241,12 +241,7 @@ fn filters_and_weights() {
     let required = ids(&["--require", "k8s"]);
     assert!(!required.is_empty() && required.len() < all.len());
     for r in &required {
-        let skills: Vec<&str> = r["explanation"]["matched_required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["skill"].as_str().unwrap())
-            .collect();
+        let skills = matched_required(r);
         assert!(
             skills.contains(&"Kubernetes"),
             "{} lacks Kubernetes",

@@ -254,7 +254,7 @@ impl Taxonomy {
 /// A match that starts or ends with a Latin letter or digit must not continue a Latin
 /// word on that side ("Go" is not in "Google"; "Java" is in "Java、Go").
 fn on_word_boundaries(text: &str, span: &Range<usize>) -> bool {
-    let word = |c: char| c.is_alphanumeric() && !super::is_han(c);
+    let word = super::tokenizer::is_word_char;
     let first = text[span.clone()].chars().next();
     let last = text[span.clone()].chars().next_back();
     let before = text[..span.start].chars().next_back();

@@ -214,7 +214,7 @@ pub(crate) fn is_han(c: char) -> bool {
 }
 
 /// A character that continues a Latin (non-Han) word.
-fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() && !is_han(c)
 }
 
