@@ -18,7 +18,7 @@ use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::error::{Error, Result};
 use crate::features::Weights;
 use crate::index::{self, Store};
-use crate::ingest::{self, DEFAULT_MAX_FILE_BYTES, SourceFile, Text};
+use crate::ingest::{self, ReadOptions, SourceFile, Stated, Text};
 use crate::job::Job;
 use crate::profile::Profile;
 use crate::rank::{RankOptions, Ranker, Ranking};
@@ -34,7 +34,7 @@ use crate::retrieve::{self, JobTerms};
 pub struct MatcherBuilder {
     index_dir: PathBuf,
     threads: usize,
-    max_file_bytes: u64,
+    read: ReadOptions,
     writer_memory: usize,
     taxonomy_file: Option<PathBuf>,
     weights: Weights,
@@ -45,7 +45,7 @@ impl Default for MatcherBuilder {
         MatcherBuilder {
             index_dir: PathBuf::from("index"),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
-            max_file_bytes: DEFAULT_MAX_FILE_BYTES,
+            read: ReadOptions::default(),
             writer_memory: 256 * 1024 * 1024,
             taxonomy_file: None,
             weights: Weights::default(),
@@ -69,7 +69,16 @@ impl MatcherBuilder {
 
     /// The largest input file read, in bytes. By default, 20 MiB.
     pub fn max_file_bytes(mut self, bytes: u64) -> Self {
-        self.max_file_bytes = bytes;
+        self.read.max_bytes = bytes;
+        self
+    }
+
+    /// Extract PDF text in a separate process: `exe __pdf-text FILE` must print the
+    /// file's text (the `matcher` binary does), so that a PDF that crashes or hangs the
+    /// PDF reader costs that file only. By default, PDFs are read in this process on a
+    /// thread of their own, with panics caught.
+    pub fn pdf_helper(mut self, exe: impl Into<PathBuf>) -> Self {
+        self.read.pdf_helper = Some(exe.into());
         self
     }
 
@@ -288,13 +297,19 @@ impl Matcher {
             failures: walk.errors,
             ..IndexReport::default()
         };
-        let max = self.config.max_file_bytes;
+        let read = &self.config.read;
         let parsed: Vec<Result<(SourceFile, Profile)>> = self.install(|| {
             walk.files
                 .into_par_iter()
                 .map(|file| {
                     let profile = guarded(&file.path, || {
-                        let text = ingest::read_file(&file.path, max)?;
+                        let text = ingest::read_file(&file.path, read)?;
+                        if let Some(Stated::Job(_)) = text.stated {
+                            return Err(Error::input(
+                                &file.path,
+                                "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
+                            ));
+                        }
                         Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
                     })?;
                     Ok((file, profile))
@@ -421,8 +436,16 @@ impl Matcher {
 
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
-        let text = ingest::read_file(path, self.config.max_file_bytes)?;
-        Ok(Job::parse(file_stem(path), text, self.lexicon()))
+        guarded(path, || {
+            let text = ingest::read_file(path, &self.config.read)?;
+            if let Some(Stated::Profile(_)) = text.stated {
+                return Err(Error::input(
+                    path,
+                    "is a JSON Resume, not a job description",
+                ));
+            }
+            Ok(Job::parse(file_stem(path), text, self.lexicon()))
+        })
     }
 
     /// Read every job file under `paths` (directories walked). Unreadable files come
@@ -451,15 +474,17 @@ impl Matcher {
     /// What the engine understands of one file, read as `kind` (guessed when `None`:
     /// a file in a `jobs` directory or with job-posting sections is a job).
     pub fn parse_file(&self, path: &Path, kind: Option<DocKind>) -> Result<Parsed> {
-        let text = ingest::read_file(path, self.config.max_file_bytes)?;
-        let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
-        Ok(match kind {
-            DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.lexicon())),
-            DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(
-                file_stem(path),
-                text,
-                self.lexicon(),
-            ))),
+        guarded(path, || {
+            let text = ingest::read_file(path, &self.config.read)?;
+            let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
+            Ok(match kind {
+                DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.lexicon())),
+                DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(
+                    file_stem(path),
+                    text,
+                    self.lexicon(),
+                ))),
+            })
         })
     }
 }
@@ -491,6 +516,12 @@ fn absolute(path: &Path) -> String {
 /// Whether a file is a job or a profile: from its directory's name, else from the
 /// section headings postings have and résumés don't.
 fn guess_kind(path: &Path, text: &Text) -> DocKind {
+    // A structured source says what it is.
+    match text.stated {
+        Some(Stated::Job(_)) => return DocKind::Job,
+        Some(Stated::Profile(_)) => return DocKind::Profile,
+        None => {}
+    }
     // The nearest directory that says what it holds decides; else the headings do.
     let dir_says = path
         .parent()

@@ -49,7 +49,10 @@ pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
 pub use features::{Candidate, Feature, JobContext, SkillMatch, WantedSkill, Weights};
 pub use index::SCHEMA_VERSION;
-pub use ingest::{DEFAULT_MAX_FILE_BYTES, Format, Heading, Text, read_text};
+pub use ingest::{
+    DEFAULT_MAX_FILE_BYTES, Format, Heading, ReadOptions, Stated, StatedJob, StatedProfile, Text,
+    pdf_text, read_file, read_text,
+};
 pub use job::Job;
 pub use output::{
     TREC_RUN_NAME, write_explained, write_json, write_jsonl, write_table, write_trec,

@@ -31,12 +31,18 @@ struct Cli {
     /// A skill taxonomy file that extends or overrides the built-in one (same TSV format).
     #[arg(long, global = true, value_name = "FILE")]
     taxonomy: Option<PathBuf>,
+    /// Refuse input files larger than this (bytes, or with a unit: 500k, 20MB, 1GiB).
+    #[arg(long, global = true, value_name = "SIZE", default_value = "20MiB", value_parser = parse_size)]
+    max_file_size: u64,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Print a PDF's text (the process that isolates PDF extraction from the rest).
+    #[command(name = "__pdf-text", hide = true)]
+    PdfText { file: PathBuf },
     /// Build or update the index from profile files and directories.
     Index {
         /// Remove indexed profiles whose file no longer exists.
@@ -202,6 +208,9 @@ enum Outcome {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::PdfText { file } = &cli.command {
+        return pdf_text(file, cli.max_file_size);
+    }
     match run(cli) {
         Ok(Outcome::Done) => ExitCode::SUCCESS,
         Ok(Outcome::Partial) => ExitCode::from(1),
@@ -220,8 +229,62 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// "20MiB", "500k", "1GB", "1048576" → bytes. Units are powers of 1024 (k = KiB).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 20MB, 500k)"))?;
+    let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        other => return Err(format!("unknown size unit `{other}` (use k, MB or GB)")),
+    };
+    Ok((number * scale as f64) as u64)
+}
+
+/// The `__pdf-text` helper: text on stdout and exit 0, or the reason on stderr and
+/// exit 3. Whatever the PDF does to this process, the parent sees only an exit status.
+fn pdf_text(file: &Path, max_bytes: u64) -> ExitCode {
+    let read = std::fs::metadata(file)
+        .map_err(|e| format!("cannot read: {e}"))
+        .and_then(|m| {
+            if m.len() > max_bytes {
+                Err(format!(
+                    "file is {} bytes, over the {max_bytes} byte limit",
+                    m.len()
+                ))
+            } else {
+                std::fs::read(file).map_err(|e| format!("cannot read: {e}"))
+            }
+        });
+    match read.and_then(|bytes| matcher::pdf_text(&bytes)) {
+        Ok(text) => match io::stdout().lock().write_all(text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::from(2),
+        },
+        Err(reason) => {
+            eprintln!("{reason}");
+            ExitCode::from(3)
+        }
+    }
+}
+
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let mut builder = Matcher::builder().index_dir(&cli.index);
+    let mut builder = Matcher::builder()
+        .index_dir(&cli.index)
+        .max_file_bytes(cli.max_file_size);
+    // PDFs are read in a child process of this same binary, so one that crashes or
+    // hangs the PDF reader costs only that file.
+    if let Ok(exe) = std::env::current_exe() {
+        builder = builder.pdf_helper(exe);
+    }
     if let Some(n) = cli.threads {
         builder = builder.threads(n);
     }
@@ -236,6 +299,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
     let matcher = builder.build()?;
     match cli.command {
+        Command::PdfText { .. } => unreachable!("handled before the engine is built"),
         Command::Index {
             prune,
             rebuild,

@@ -60,6 +60,29 @@ pub(super) fn flatten(source: &str) -> TextBuilder {
     out
 }
 
+/// A page that carries a schema.org JobPosting in a JSON-LD script (as job boards
+/// publish for search engines) is that posting: its data is what the page is about,
+/// the rest of the page is navigation.
+pub(super) fn job_posting(source: &str) -> Option<(TextBuilder, super::Stated)> {
+    if !(source.contains("ld+json") && source.contains("JobPosting")) {
+        return None;
+    }
+    let doc = Html::parse_document(source);
+    doc.tree.root().descendants().find_map(|node| {
+        let el = node.value().as_element()?;
+        if el.name() != "script" || el.attr("type")?.trim() != "application/ld+json" {
+            return None;
+        }
+        let json: String = node
+            .children()
+            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+            .collect();
+        let value: serde_json::Value = serde_json::from_str(&json).ok()?;
+        super::json::find_job_posting(&value)?;
+        super::json::flatten(&json).ok()
+    })
+}
+
 fn walk(node: NodeRef<'_, Node>, out: &mut TextBuilder, pre: bool) {
     match node.value() {
         Node::Text(text) => {

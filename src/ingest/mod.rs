@@ -2,14 +2,20 @@
 //!
 //! This is the first stage of the pipeline and the only one that touches input files.
 //! It owns everything about *formats* — how a file is found ([`walk`]), decoded
-//! ([`decode`]) and flattened to text ([`html`], [`markdown`]) — and nothing about
-//! *meaning*: what a heading or a line says is for the profile and job stage.
+//! ([`decode`]) and flattened to text ([`html`], [`markdown`], [`pdf`], [`docx`],
+//! [`json`]) — and nothing about *meaning*: what a heading or a line says is for the
+//! profile and job stage. The one exception is data a structured format states outright
+//! (a JSON Resume's degree, a JobPosting's months of experience): it travels beside the
+//! text as [`Stated`] facts.
 //!
 //! Every failure names the file and says what is wrong with it, so one bad file can be
 //! reported and skipped without losing the others.
 
+mod docx;
 mod html;
+mod json;
 mod markdown;
+mod pdf;
 mod walk;
 
 use std::ops::Range;
@@ -34,8 +40,15 @@ pub enum Format {
     Text,
     /// Markdown (`.md`, `.markdown`).
     Markdown,
-    /// HTML (`.html`, `.htm`).
+    /// HTML (`.html`, `.htm`); a page carrying a schema.org JobPosting in JSON-LD is
+    /// read as that posting.
     Html,
+    /// PDF (`.pdf`): its text layer.
+    Pdf,
+    /// Word (`.docx`): paragraphs and tables.
+    Docx,
+    /// JSON (`.json`, `.jsonld`): a JSON Resume or a schema.org JobPosting.
+    Json,
 }
 
 impl Format {
@@ -55,6 +68,9 @@ impl Format {
             "txt" | "text" => Some(Format::Text),
             "md" | "markdown" => Some(Format::Markdown),
             "html" | "htm" | "xhtml" => Some(Format::Html),
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            "json" | "jsonld" => Some(Format::Json),
             _ => None,
         }
     }
@@ -84,6 +100,69 @@ pub struct Text {
     pub format: Format,
     /// The character encoding the source was in (`UTF-8` for text given as a string).
     pub encoding: &'static str,
+    /// Facts the source states as data (structured formats only).
+    pub stated: Option<Stated>,
+}
+
+/// Facts a structured source states outright, which take precedence over what the
+/// profile and job stages would infer from its text.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Stated {
+    /// A résumé (JSON Resume).
+    Profile(StatedProfile),
+    /// A job posting (schema.org JobPosting).
+    Job(StatedJob),
+}
+
+/// What a JSON Resume states.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct StatedProfile {
+    /// `basics.name` (personal: never indexed).
+    pub name: Option<String>,
+    /// `basics.email` (personal).
+    pub emails: Vec<String>,
+    /// `basics.phone` (personal).
+    pub phones: Vec<String>,
+    /// Highest `education[].studyType`.
+    pub education: Option<crate::profile::Education>,
+    /// `basics.location.city` (or the first part of the location given).
+    pub location: Option<String>,
+    /// `languages[].language`.
+    pub languages: Vec<String>,
+    /// `certificates[].name`.
+    pub certifications: Vec<String>,
+}
+
+/// What a schema.org JobPosting states.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct StatedJob {
+    /// `experienceRequirements.monthsOfExperience` in years.
+    pub min_years: Option<f32>,
+    /// `educationRequirements.credentialCategory`.
+    pub education: Option<crate::profile::Education>,
+    /// `jobLocation`'s locality, or "Remote" for `TELECOMMUTE` jobs.
+    pub location: Option<String>,
+}
+
+/// How files are read.
+#[derive(Clone, Debug)]
+pub struct ReadOptions {
+    /// Files larger than this are refused (default [`DEFAULT_MAX_FILE_BYTES`]).
+    pub max_bytes: u64,
+    /// An executable that extracts a PDF's text in its own process (`EXE __pdf-text FILE`
+    /// prints the text), so a pathological PDF costs only that file. `None` extracts in
+    /// this process, on a thread of its own, a panic caught.
+    pub pdf_helper: Option<PathBuf>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_bytes: DEFAULT_MAX_FILE_BYTES,
+            pdf_helper: None,
+        }
+    }
 }
 
 impl Text {
@@ -98,22 +177,33 @@ impl Text {
     pub fn parse(source: &str, format: Format) -> Text {
         let source = source.strip_prefix('\u{feff}').unwrap_or(source);
         let mut builder = match format {
-            Format::Text => {
-                let mut b = TextBuilder::default();
-                for line in source.lines() {
-                    b.push_text(line.trim_end());
-                    b.newline();
-                }
-                b
-            }
+            Format::Text => plain(source),
             Format::Markdown => markdown::flatten(source),
-            Format::Html => html::flatten(source),
+            Format::Html => match html::job_posting(source) {
+                Some((mut b, stated)) => return b.finish_stated(format, stated),
+                None => html::flatten(source),
+            },
+            Format::Json => match json::flatten(source) {
+                Ok((mut b, stated)) => return b.finish_stated(format, stated),
+                Err(_) => plain(source),
+            },
+            // Binary formats given as a string: read as the text they are.
+            Format::Pdf | Format::Docx => plain(source),
         };
         builder.finish(format)
     }
 }
 
-/// Read one file with the default size limit: decode it and flatten it to text.
+fn plain(source: &str) -> TextBuilder {
+    let mut b = TextBuilder::default();
+    for line in source.lines() {
+        b.push_text(line.trim_end());
+        b.newline();
+    }
+    b
+}
+
+/// Read one file with the default options: decode it and flatten it to text.
 ///
 /// ```no_run
 /// let text = matcher::read_text("corpus/profiles/en-cloud-iot-architect.md".as_ref())?;
@@ -121,41 +211,169 @@ impl Text {
 /// # Ok::<(), matcher::Error>(())
 /// ```
 pub fn read_text(path: &Path) -> Result<Text> {
-    read_file(path, DEFAULT_MAX_FILE_BYTES)
+    read_file(path, &ReadOptions::default())
 }
 
-/// Read one file: check its size, decode it, flatten it.
-///
-/// `max_bytes` bounds the file size ([`DEFAULT_MAX_FILE_BYTES`] by default in the
-/// engine). Errors name the file.
-pub fn read_file(path: &Path, max_bytes: u64) -> Result<Text> {
+/// Read one file: check its size, decode or extract it, flatten it. Errors name the
+/// file and say what is wrong with it.
+pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Text> {
     let format = Format::from_path(path).ok_or_else(|| {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
-        Error::input(path, format!("unsupported file type .{ext} (matcher reads .txt, .md, .html and files without extension)"))
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+        let hint = match ext.as_str() {
+            "doc" => " (Word 97–2003 files are not read: save it as .docx or PDF)",
+            "rtf" | "odt" | "pages" => " (save it as .docx or PDF)",
+            _ => "",
+        };
+        Error::input(path, format!("unsupported file type .{ext}{hint}; matcher reads .txt, .md, .html, .pdf, .docx, .json and files without extension"))
     })?;
     let meta =
         std::fs::metadata(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
     if meta.is_dir() {
         return Err(Error::input(path, "is a directory"));
     }
-    if meta.len() > max_bytes {
+    if meta.len() > options.max_bytes {
         return Err(Error::input(
             path,
             format!(
                 "file is {} bytes, over the {} byte limit",
                 meta.len(),
-                max_bytes
+                options.max_bytes
             ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    let (source, encoding) = decode(&bytes).map_err(|reason| Error::input(path, reason))?;
-    let mut text = Text::parse(&source, format);
-    text.encoding = encoding;
+    let text = match (format, &options.pdf_helper) {
+        (Format::Pdf, Some(exe)) if !bytes.iter().all(u8::is_ascii_whitespace) => {
+            pdf_text_in_helper(exe, path).and_then(|source| {
+                let mut text = Text::parse(&source, Format::Text);
+                text.format = Format::Pdf;
+                non_empty(text)
+            })
+        }
+        _ => Text::from_bytes(&bytes, format),
+    };
+    text.map_err(|reason| Error::input(path, reason))
+}
+
+fn non_empty(text: Text) -> std::result::Result<Text, String> {
     if text.text.trim().is_empty() {
-        return Err(Error::input(path, "no text found in the file"));
+        Err("no text found in the file".into())
+    } else {
+        Ok(text)
     }
-    Ok(text)
+}
+
+impl Text {
+    /// Read a file's contents given as bytes (an upload, a database blob) in `format`:
+    /// decode or extract them and flatten them. PDFs are extracted in this process. The
+    /// error is the reason, for the caller to put beside the file's name.
+    ///
+    /// ```
+    /// use matcher::{Format, Text};
+    /// let t = Text::from_bytes("# 张三\n熟悉 Kafka".as_bytes(), Format::Markdown).unwrap();
+    /// assert_eq!(t.text, "张三\n熟悉 Kafka");
+    /// assert!(Text::from_bytes(b"", Format::Text).unwrap_err().contains("empty"));
+    /// ```
+    pub fn from_bytes(bytes: &[u8], format: Format) -> std::result::Result<Text, String> {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err("empty file".into());
+        }
+        let text = match format {
+            Format::Pdf => {
+                let mut text = Text::parse(&pdf_text(bytes)?, Format::Text);
+                text.format = Format::Pdf;
+                text
+            }
+            Format::Docx => docx::flatten(bytes)?.finish(Format::Docx),
+            Format::Json => {
+                let (source, encoding) = decode(bytes)?;
+                let (mut b, stated) = json::flatten(&source)?;
+                let mut text = b.finish_stated(Format::Json, stated);
+                text.encoding = encoding;
+                text
+            }
+            Format::Text | Format::Markdown | Format::Html => {
+                let (source, encoding) = decode(bytes)?;
+                let mut text = Text::parse(&source, format);
+                text.encoding = encoding;
+                text
+            }
+        };
+        non_empty(text)
+    }
+}
+
+/// The text layer of a PDF, extracted in this process on a thread of its own (a big
+/// stack for deeply nested files; a panic becomes an error). This is what the CLI's
+/// `__pdf-text` helper runs.
+#[doc(hidden)]
+pub fn pdf_text(bytes: &[u8]) -> std::result::Result<String, String> {
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("pdf".into())
+            .stack_size(256 << 20)
+            .spawn_scoped(s, || pdf::extract(bytes))
+            .map_err(|e| format!("cannot start PDF extraction: {e}"))?
+            .join()
+            .unwrap_or_else(|_| Err("PDF could not be parsed (the PDF reader failed on it)".into()))
+    })
+}
+
+/// How long a PDF helper process may take before it is stopped.
+const PDF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Run `exe __pdf-text FILE` and take its output: the helper's crash, hang or
+/// exhaustion costs only this file.
+fn pdf_text_in_helper(exe: &Path, path: &Path) -> std::result::Result<String, String> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(exe)
+        .arg("__pdf-text")
+        .arg(path)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start the PDF helper {}: {e}", exe.display()))?;
+    // Drain stdout on a thread so a large text cannot block the child on a full pipe.
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.read_to_end(&mut out).map(|_| out)
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if start.elapsed() > PDF_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "PDF extraction took over {} s and was stopped",
+                    PDF_TIMEOUT.as_secs()
+                ));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(5)),
+            Err(e) => return Err(format!("PDF helper failed: {e}")),
+        }
+    };
+    let out = reader
+        .join()
+        .map_err(|_| "PDF helper output lost".to_string())?
+        .map_err(|e| format!("PDF helper output lost: {e}"))?;
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut err);
+    }
+    if status.success() {
+        String::from_utf8(out).map_err(|_| "PDF helper gave invalid UTF-8".to_string())
+    } else if status.code() == Some(3) {
+        Err(err.trim().to_string())
+    } else {
+        Err(format!(
+            "PDF could not be parsed (the PDF reader crashed on it: {status})"
+        ))
+    }
 }
 
 /// Decode raw file bytes to a string, and say which encoding they were in.
@@ -321,6 +539,12 @@ impl TextBuilder {
         self.text.is_empty() || self.text.ends_with('\n')
     }
 
+    fn finish_stated(&mut self, format: Format, stated: Stated) -> Text {
+        let mut text = self.finish(format);
+        text.stated = Some(stated);
+        text
+    }
+
     fn finish(&mut self, format: Format) -> Text {
         // Drop trailing spaces and runs of blank lines; keep heading spans valid by
         // rebuilding both together.
@@ -367,6 +591,7 @@ impl TextBuilder {
             headings,
             format,
             encoding: "UTF-8",
+            stated: None,
         }
     }
 }

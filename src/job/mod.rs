@@ -109,8 +109,13 @@ impl Job {
             text,
             format,
             encoding,
+            stated,
             ..
         } = text;
+        let stated = match stated {
+            Some(crate::ingest::Stated::Job(s)) => s,
+            _ => crate::ingest::StatedJob::default(),
+        };
         let title = text
             .lines()
             .map(|l| l.trim().trim_start_matches('#').trim())
@@ -155,7 +160,15 @@ impl Job {
             titles = names_in(&head.join("\n"), &lexicon.titles);
         }
         titles.truncate(3);
-        let location = location(&text, &lexicon.places, 8);
+        let location = match &stated.location {
+            Some(place) => Some(
+                names_in(place, &lexicon.places)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| place.clone()),
+            ),
+            None => location(&text, &lexicon.places, 8),
+        };
         Job {
             id: id.into(),
             title,
@@ -163,8 +176,10 @@ impl Job {
             encoding,
             required_skills: required,
             preferred_skills: preferred,
-            min_years: facts::minimum_years(&text),
-            education: facts::required_education(&text),
+            min_years: stated.min_years.or_else(|| facts::minimum_years(&text)),
+            education: stated
+                .education
+                .or_else(|| facts::required_education(&text)),
             titles,
             location,
             text,

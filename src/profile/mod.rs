@@ -304,7 +304,12 @@ impl Profile {
             format,
             headings,
             encoding,
+            stated,
         } = text;
+        let stated = match stated {
+            Some(crate::ingest::Stated::Profile(s)) => s,
+            _ => crate::ingest::StatedProfile::default(),
+        };
         let heading_lines: Vec<usize> = headings
             .iter()
             .map(|h| text[..h.span.start].matches('\n').count())
@@ -312,12 +317,42 @@ impl Profile {
         // Résumés open with the name, often followed by the title on the same line
         // ("王立群 | Java高级开发工程师", "钱雨晴 — 产品经理").
         let first_line = text.lines().next().unwrap_or("").trim();
-        let names = first_line
+        let mut names = first_line
             .split(['|', '｜', '·', '—', '–', '/', ','])
             .next()
             .map(|cell| header_names(cell.trim().trim_start_matches('#').trim()))
             .unwrap_or_default();
-        let (personal, personal_spans) = personal::find(&text, &names);
+        names.extend(stated.name.clone());
+        let (mut personal, mut personal_spans) = personal::find(&text, &names);
+        // What a structured source says is personal is blanked wherever it appears,
+        // whether or not the patterns would have recognised it.
+        for value in stated
+            .emails
+            .iter()
+            .chain(&stated.phones)
+            .chain(&stated.name)
+        {
+            if value.trim().is_empty() {
+                continue;
+            }
+            for (i, _) in text.match_indices(value.as_str()) {
+                personal_spans.push(i..i + value.len());
+            }
+        }
+        personal_spans.sort_by_key(|r| (r.start, r.end));
+        if personal.name.is_none() {
+            personal.name = stated.name.clone();
+        }
+        for e in &stated.emails {
+            if !personal.emails.contains(e) {
+                personal.emails.push(e.clone());
+            }
+        }
+        for p in &stated.phones {
+            if !personal.phones.contains(p) {
+                personal.phones.push(p.clone());
+            }
+        }
         let ranking_text = blank(&text, &personal_spans);
         let headline = headline(&ranking_text);
         // Everything below reads the ranking text only: personal data (a birth date, an
@@ -342,7 +377,15 @@ impl Profile {
             }
         }
         titles.truncate(MAX_TITLES);
-        let location = location(&ranking_text, &lexicon.places, 8);
+        let location = match &stated.location {
+            Some(place) => Some(
+                names_in(place, &lexicon.places)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| place.clone()),
+            ),
+            None => location(&ranking_text, &lexicon.places, 8),
+        };
         let ranges = facts::date_ranges(&ranking_text, facts::current_month());
         let positions = positions(&ranking_text, &ranges, &lexicon.titles);
         let (years_of_experience, years_source) = match facts::stated_years(&ranking_text) {
@@ -352,18 +395,28 @@ impl Profile {
                 None => (None, None),
             },
         };
-        let education = facts::highest_education(&ranking_text);
-        let languages = skills
-            .iter()
-            .filter(|s| {
-                lexicon
-                    .skills
-                    .lookup(&s.skill)
-                    .is_some_and(|id| lexicon.skills.skill(id).domain == "language")
-            })
-            .map(|s| s.skill.clone())
-            .collect();
-        let certifications = certifications(&ranking_text, &heading_lines);
+        let education = stated
+            .education
+            .or_else(|| facts::highest_education(&ranking_text));
+        let languages = if !stated.languages.is_empty() {
+            stated.languages.clone()
+        } else {
+            skills
+                .iter()
+                .filter(|s| {
+                    lexicon
+                        .skills
+                        .lookup(&s.skill)
+                        .is_some_and(|id| lexicon.skills.skill(id).domain == "language")
+                })
+                .map(|s| s.skill.clone())
+                .collect()
+        };
+        let certifications = if !stated.certifications.is_empty() {
+            stated.certifications.clone()
+        } else {
+            certifications(&ranking_text, &heading_lines)
+        };
         Profile {
             id: id.into(),
             format,
