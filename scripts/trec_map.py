@@ -2,9 +2,16 @@
 """Score a TREC run against TREC qrels: MAP, nDCG@10, MRR, P@10, Recall@100.
 
 Standard trec_eval definitions (binary relevance for MAP/MRR/P/R: grade > 0; graded gains
-for nDCG with the exponential-free trec_eval formula gain = grade). Queries in the qrels
-without any relevant document are skipped; a query with relevant documents but no
-retrieved ones scores 0. Usage: trec_map.py QRELS RUN
+for nDCG with the exponential-free trec_eval formula gain = grade, discount log2(rank + 1),
+the ideal ranking taken from all judged grades). The run is ordered as trec_eval orders it:
+score descending, ties by document id descending (byte order, as strcmp), whatever rank
+the file gives. MAP divides by all relevant documents in the qrels, retrieved or not.
+Queries in the qrels without any relevant document are skipped; a query with relevant
+documents but no retrieved ones scores 0 and counts in the mean, as `trec_eval -c` does.
+The same definitions as `matcher eval` (src/eval/mod.rs). Usage: trec_map.py QRELS RUN
+
+As a module: `evaluate(load_qrels(q), load_run(r))` gives per-query rows and `mean(rows)`
+their averages (scripts/bm25s_baseline.py scores its runs so).
 """
 import math
 import sys
@@ -30,8 +37,9 @@ def load_run(path):
             continue
         q, _, d, _rank, score, _ = parts
         run[q].append((float(score), d))
-    # trec_eval orders by score descending, ties by docid descending.
-    return {q: [d for _, d in sorted(docs, key=lambda x: (-x[0], tuple(-ord(c) for c in x[1])))] for q, docs in run.items()}
+    # trec_eval orders by score descending, ties by docid descending (strcmp; Python
+    # compares str by code point, which is the byte order of their UTF-8).
+    return {q: [d for _, d in sorted(docs, reverse=True)] for q, docs in run.items()}
 
 
 def evaluate(qrels, run):
@@ -58,13 +66,23 @@ def evaluate(qrels, run):
     return rows
 
 
+METRICS = ["map", "ndcg10", "mrr", "p10", "recall100"]
+
+
+def mean(rows):
+    """Each metric averaged over the evaluated queries, and their number as `queries`."""
+    n = len(rows)
+    out = {m: sum(r[m] for r in rows.values()) / n if n else 0.0 for m in METRICS}
+    out["queries"] = n
+    return out
+
+
 def main():
     qrels, run = load_qrels(sys.argv[1]), load_run(sys.argv[2])
-    rows = evaluate(qrels, run)
-    n = len(rows)
-    for metric in ["map", "ndcg10", "mrr", "p10", "recall100"]:
-        print(f"{metric:10s} {sum(r[metric] for r in rows.values()) / n:.4f}")
-    print(f"queries    {n}")
+    means = mean(evaluate(qrels, run))
+    for metric in METRICS:
+        print(f"{metric:10s} {means[metric]:.4f}")
+    print(f"queries    {means['queries']}")
 
 
 if __name__ == "__main__":
