@@ -81,6 +81,9 @@ pub struct JobContext<'a> {
     pub max_bm25: f32,
     /// The job title's analyzer terms.
     pub title_terms: HashSet<String>,
+    /// The share of their weight the skill features get for this job
+    /// ([`skill_trust`] of its recognised required and preferred skills).
+    pub skill_trust: f32,
 }
 
 impl JobContext<'_> {
@@ -114,6 +117,26 @@ pub struct SkillMatch {
 }
 
 /// Partial credit when the profile has a narrower skill (Kafka for "message queue").
+/// How many recognised skills a job must name before skill coverage gets its full
+/// weight. A job naming fewer — a posting in a language the vocabulary hardly knows, or
+/// one whose only "skill" is a word like 招聘 read as recruitment — gets a share of it
+/// (1 skill: a quarter), the rest of the score coming from the features that do see the
+/// job. See [`JobContext::skill_trust`].
+pub const TRUSTED_SKILLS: usize = 4;
+
+/// The weight share the skill features get for a job naming `n` recognised skills.
+pub fn skill_trust(n: usize) -> f32 {
+    (n as f32 / TRUSTED_SKILLS as f32).min(1.0)
+}
+
+/// Whether a feature's weight is scaled by [`JobContext::skill_trust`].
+pub(crate) fn is_skill_feature(name: &str) -> bool {
+    matches!(
+        name,
+        "required_skills" | "preferred_skills" | "related_skills"
+    )
+}
+
 pub const NARROWER_CREDIT: f32 = 0.6;
 /// Partial credit for a sibling skill (RabbitMQ for Kafka: both under "message queue").
 pub const SIBLING_CREDIT: f32 = 0.4;

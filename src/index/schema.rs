@@ -11,7 +11,7 @@ use tantivy::schema::{
 use crate::analysis::TOKENIZER_NAME;
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]

@@ -116,6 +116,7 @@ impl Job {
             Some(crate::ingest::Stated::Job(s)) => s,
             _ => crate::ingest::StatedJob::default(),
         };
+        let text = blank_hiring_marker(text);
         let title = text
             .lines()
             .map(|l| l.trim().trim_start_matches('#').trim())
@@ -187,6 +188,60 @@ impl Job {
     }
 }
 
+/// Words that open a posting's first line to say it is one ("招聘：财务总监", "Hiring:
+/// Data Engineer"). They are not a skill (招聘 is also "recruitment") nor part of the title.
+/// Only followed by a separator: 招聘专员 is a recruiter's title.
+const HIRING_MARKERS: &[&str] = &[
+    "高薪诚聘",
+    "高薪招聘",
+    "诚聘",
+    "急聘",
+    "招聘",
+    "we are hiring",
+    "we're hiring",
+    "now hiring",
+    "hiring",
+];
+
+/// `text` with a hiring marker at the start of its first line replaced by spaces (byte
+/// offsets are kept: evidence spans point into this text).
+fn blank_hiring_marker(mut text: String) -> String {
+    let Some(line) = text.lines().find(|l| !l.trim().is_empty()) else {
+        return text;
+    };
+    let line_start = line.as_ptr() as usize - text.as_ptr() as usize;
+    let lead = line.len() - line.trim_start_matches(['#', ' ', '\t', '【', '[']).len();
+    let rest = &line[lead..];
+    let lower = rest.to_lowercase();
+    let Some(marker) = HIRING_MARKERS.iter().find(|m| {
+        lower.starts_with(**m)
+            && lower[m.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_alphanumeric())
+    }) else {
+        return text;
+    };
+    if !rest.is_char_boundary(marker.len()) || rest[..marker.len()].to_lowercase() != *marker {
+        return text; // lowercasing changed byte lengths: not a marker we can blank safely
+    }
+    // The marker and the separator after it (：, :, -, 】, spaces).
+    let mut end = lead + marker.len();
+    for c in line[end..].chars() {
+        if matches!(c, ':' | '：' | '-' | '—' | '】' | ']' | '|' | ' ' | '\t') {
+            end += c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    if line[end..].trim().is_empty() {
+        return text; // "招聘" alone is the whole line: leave it be.
+    }
+    let range = line_start + lead..line_start + end;
+    text.replace_range(range.clone(), &" ".repeat(range.len()));
+    text
+}
+
 /// The part of the posting a heading line opens, if the line is a heading.
 fn heading(line: &str) -> Option<Part> {
     let line = line
@@ -203,4 +258,25 @@ fn heading(line: &str) -> Option<Part> {
         return Some(Part::Required);
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::Format;
+
+    #[test]
+    fn hiring_marker_is_neither_title_nor_skill() {
+        let lexicon = Lexicon::builtin();
+        let text = Text::parse("招聘：财务总监，要求硕士及以上学历", Format::Text);
+        let job = Job::parse("cfo", text, &lexicon);
+        assert_eq!(job.title, "财务总监，要求硕士及以上学历");
+        assert!(job.required_skills.is_empty(), "{:?}", job.required_skills);
+        assert_eq!(job.education, Some(Education::Master));
+        let text = Text::parse("## Hiring: Data Engineer\nSpark, Airflow", Format::Markdown);
+        assert_eq!(Job::parse("de", text, &lexicon).title, "Data Engineer");
+        // A posting for a recruiter keeps its title.
+        let text = Text::parse("招聘专员\n负责招聘", Format::Text);
+        assert_eq!(Job::parse("hr", text, &lexicon).title, "招聘专员");
+    }
 }

@@ -301,11 +301,14 @@ impl Ranker<'_> {
                 })
                 .collect()
         };
+        let required = wanted(&job.required_skills);
+        let preferred = wanted(&job.preferred_skills);
         JobContext {
             job,
             lexicon: self.lexicon,
-            required: wanted(&job.required_skills),
-            preferred: wanted(&job.preferred_skills),
+            skill_trust: features::skill_trust(required.len() + preferred.len()),
+            required,
+            preferred,
             max_bm25,
             title_terms: self.analyzer.terms(&job.title).into_iter().collect(),
         }
@@ -330,10 +333,15 @@ impl Ranker<'_> {
         let values: Vec<(&'static str, Option<f32>, f32)> = features
             .iter()
             .map(|f| {
+                let trust = if features::is_skill_feature(f.name()) {
+                    ctx.skill_trust
+                } else {
+                    1.0
+                };
                 (
                     f.name(),
                     f.score(ctx, &candidate),
-                    self.weights.get(f.name()),
+                    self.weights.get(f.name()) * trust,
                 )
             })
             .collect();
