@@ -434,6 +434,60 @@ impl Matcher {
         self.install(|| jobs.par_iter().map(|job| self.rank(job, options)).collect())
     }
 
+    /// Rank the profiles against many jobs in parallel on the engine's pool, handing each
+    /// ranking to `emit` on the calling thread as soon as it and all jobs before it are
+    /// done — results stream out in the order of `jobs` (so output is the same for any
+    /// number of threads) while the pool works on. `emit` returns `false` to stop: jobs
+    /// not yet started are skipped (a closed pipe, a cancelled batch).
+    ///
+    /// Memory holds only the rankings finished ahead of a slower earlier job.
+    pub fn rank_streaming(
+        &self,
+        jobs: &[Job],
+        options: &RankOptions,
+        mut emit: impl FnMut(&Job, Result<Ranking>) -> bool,
+    ) {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        if let Err(e) = self.searching() {
+            let msg = e.to_string();
+            for job in jobs {
+                if !emit(job, Err(Error::usage(msg.clone()))) {
+                    return;
+                }
+            }
+            return;
+        }
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Ranking>)>();
+        std::thread::scope(|scope| {
+            let stop = &stop;
+            scope.spawn(move || {
+                self.install(|| {
+                    jobs.par_iter()
+                        .enumerate()
+                        .for_each_with(tx, |tx, (i, job)| {
+                            if !stop.load(Ordering::Relaxed) {
+                                let _ = tx.send((i, self.rank(job, options)));
+                            }
+                        })
+                })
+            });
+            let mut pending: std::collections::BTreeMap<usize, Result<Ranking>> =
+                std::collections::BTreeMap::new();
+            let mut next = 0;
+            for (i, ranking) in rx {
+                pending.insert(i, ranking);
+                while let Some(ranking) = pending.remove(&next) {
+                    if !emit(&jobs[next], ranking) {
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    next += 1;
+                }
+            }
+        });
+    }
+
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
         guarded(path, || {

@@ -351,14 +351,43 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 None => Box::new(BufWriter::new(io::stdout().lock())),
             };
             let mut failed = errors.len();
-            for (job, ranking) in jobs.iter().zip(matcher.rank_many(&jobs, &rank.options())) {
-                match ranking {
-                    Ok(ranking) => write_ranking(&mut sink, &ranking, format)?,
+            // A progress bar on a terminal's stderr; none when stderr is not a terminal.
+            let bar = indicatif::ProgressBar::with_draw_target(
+                Some(jobs.len() as u64),
+                indicatif::ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{elapsed_precise} [{bar:30}] {pos}/{len} jobs, {per_sec}, eta {eta}",
+                )
+                .expect("valid template")
+                .progress_chars("=> "),
+            );
+            let mut write_error: Option<io::Error> = None;
+            matcher.rank_streaming(&jobs, &rank.options(), |job, ranking| {
+                bar.inc(1);
+                let written = match ranking {
+                    // Flushed per job: a consumer downstream sees each job as it finishes.
+                    Ok(ranking) => bar.suspend(|| {
+                        write_ranking(&mut sink, &ranking, format).and_then(|()| sink.flush())
+                    }),
                     Err(e) => {
                         failed += 1;
-                        eprintln!("matcher: job {}: {e}", job.id);
+                        bar.suspend(|| eprintln!("matcher: job {}: {e}", job.id));
+                        Ok(())
+                    }
+                };
+                match written {
+                    Ok(()) => true,
+                    Err(e) => {
+                        write_error = Some(e);
+                        false
                     }
                 }
+            });
+            bar.finish_and_clear();
+            if let Some(e) = write_error {
+                return Err(e.into());
             }
             sink.flush()?;
             Ok(if failed > 0 {

@@ -1,0 +1,70 @@
+//! Query latency percentiles and batch throughput on an existing index, in one process:
+//! the numbers docs/PERFORMANCE.md reports at 100k and 1M profiles.
+//!
+//! ```sh
+//! cargo run --release --example latency -- INDEX_DIR JOBS_DIR [ROUNDS]
+//! ```
+//!
+//! Each job is parsed once, then ranked `ROUNDS` times (default 5) one at a time — BM25
+//! top-N, features, explanations for the top 10, as `matcher query` does — and every
+//! ranking's wall time recorded; p50/p99 are over all of them, the first (cold) round
+//! included. Then all jobs are ranked as one batch on every core (`rank_streaming`, as
+//! `matcher rank` does), timed whole. Output: one JSON object on stdout.
+
+use std::time::Instant;
+
+use matcher::{Matcher, RankOptions};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(index), Some(jobs_dir)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: latency INDEX_DIR JOBS_DIR [ROUNDS]");
+        std::process::exit(2);
+    };
+    let rounds: usize = args.get(3).map_or(Ok(5), |r| r.parse())?;
+    let start = Instant::now();
+    let m = Matcher::builder().index_dir(index).build()?;
+    let (jobs, errors) = m.read_jobs(&[jobs_dir]);
+    for e in &errors {
+        eprintln!("{e}");
+    }
+    let load = start.elapsed().as_secs_f64();
+    let options = RankOptions {
+        top: 10,
+        ..RankOptions::default()
+    };
+    let first = Instant::now();
+    m.rank(&jobs[0], &options)?;
+    let first_query = first.elapsed().as_secs_f64();
+    let mut times = Vec::with_capacity(jobs.len() * rounds);
+    for _ in 0..rounds {
+        for job in &jobs {
+            let t = Instant::now();
+            let r = m.rank(job, &options)?;
+            times.push(t.elapsed().as_secs_f64());
+            std::hint::black_box(r);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    let batch_options = RankOptions::default(); // top 100, as a nightly batch writes
+    let t = Instant::now();
+    let mut ranked = 0;
+    m.rank_streaming(&jobs, &batch_options, |_, r| {
+        ranked += usize::from(r.is_ok());
+        true
+    });
+    let batch = t.elapsed().as_secs_f64();
+    println!(
+        "{{\"jobs\": {}, \"rounds\": {rounds}, \"engine_and_jobs_load_s\": {load:.3}, \
+         \"first_query_ms\": {:.2}, \"p50_ms\": {:.2}, \"p99_ms\": {:.2}, \"max_ms\": {:.2}, \
+         \"batch_jobs\": {ranked}, \"batch_s\": {batch:.3}, \"batch_jobs_per_s\": {:.1}}}",
+        jobs.len(),
+        first_query * 1e3,
+        pct(0.5) * 1e3,
+        pct(0.99) * 1e3,
+        times.last().copied().unwrap_or(0.0) * 1e3,
+        ranked as f64 / batch
+    );
+    Ok(())
+}
