@@ -4,6 +4,7 @@
 //! for query building; the [`Taxonomy`] recognises skills under any of their names.
 //! Both are loaded once per process and shared.
 
+mod rows;
 mod taxonomy;
 mod tokenizer;
 
@@ -11,6 +12,8 @@ pub use taxonomy::{Mention, Skill, SkillId, Taxonomy};
 
 const TITLES: &str = include_str!("../../data/taxonomy/titles.tsv");
 const PLACES: &str = include_str!("../../data/places.tsv");
+const TITLES_AUTOMATON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/titles.daac"));
+const PLACES_AUTOMATON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.daac"));
 
 /// The vocabularies extraction reads text with: skills, job titles and places, each
 /// with aliases in both languages.
@@ -32,8 +35,8 @@ impl Lexicon {
     pub fn with_skills(skills: Taxonomy) -> Lexicon {
         // Titles build on a second thread while places build here.
         let (titles, places) = std::thread::scope(|scope| {
-            let titles = scope.spawn(|| Taxonomy::from_tsv(TITLES));
-            let places = Taxonomy::from_tsv(PLACES);
+            let titles = scope.spawn(|| Taxonomy::precompiled(TITLES, TITLES_AUTOMATON));
+            let places = Taxonomy::precompiled(PLACES, PLACES_AUTOMATON);
             (
                 titles.join().unwrap_or_else(|_| Taxonomy::from_tsv("")),
                 places,

@@ -17,12 +17,15 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder, MatchKind};
+use daachorse::DoubleArrayAhoCorasick;
+
+use super::rows::{self, Row, parse_rows};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
 
 const BUILTIN: &str = include_str!("../../data/taxonomy/skills.tsv");
+const BUILTIN_AUTOMATON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/skills.daac"));
 
 /// Index of a skill in its [`Taxonomy`].
 pub type SkillId = u32;
@@ -67,24 +70,22 @@ impl std::fmt::Debug for Taxonomy {
     }
 }
 
-/// One parsed row before ids are assigned.
-struct Row {
-    name: String,
-    domain: String,
-    aliases: Vec<String>,
-    broader: Vec<String>,
-}
-
 impl Taxonomy {
     /// The taxonomy shipped with matcher.
     pub fn builtin() -> Taxonomy {
-        Taxonomy::from_tsv(BUILTIN)
+        Taxonomy::precompiled(BUILTIN, BUILTIN_AUTOMATON)
+    }
+
+    /// A built-in vocabulary whose automaton `build.rs` compiled: deserializing it takes
+    /// milliseconds where building it takes most of a cold query's start-up.
+    pub(crate) fn precompiled(tsv: &str, automaton: &[u8]) -> Taxonomy {
+        Taxonomy::from_rows(parse_rows(tsv).unwrap_or_default(), Some(automaton))
     }
 
     /// A vocabulary in the taxonomy's TSV format (`canonical`, group, `|`-separated
     /// aliases, broader names); lines that cannot be read are skipped.
     pub(crate) fn from_tsv(text: &str) -> Taxonomy {
-        Taxonomy::from_rows(parse_rows(text).unwrap_or_default())
+        Taxonomy::from_rows(parse_rows(text).unwrap_or_default(), None)
     }
 
     /// The built-in taxonomy extended (or overridden, row by row) by a user file in the
@@ -115,71 +116,35 @@ impl Taxonomy {
                 }
             }
         }
-        Ok(Taxonomy::from_rows(rows))
+        Ok(Taxonomy::from_rows(rows, None))
     }
 
-    fn from_rows(rows: Vec<Row>) -> Taxonomy {
+    /// The vocabulary of `rows`, with its alias automaton deserialized from `precompiled`
+    /// (built by `build.rs` from the same rows) or built here.
+    fn from_rows(rows: Vec<Row>, precompiled: Option<&[u8]>) -> Taxonomy {
         let mut by_name = HashMap::new();
         for (i, r) in rows.iter().enumerate() {
             by_name.entry(r.name.to_lowercase()).or_insert(i as SkillId);
         }
-        let mut skills = Vec::with_capacity(rows.len());
-        let mut patterns = Vec::new();
-        let mut texts = Vec::new();
-        let mut seen: HashMap<String, ()> = HashMap::new();
-        for (i, r) in rows.into_iter().enumerate() {
-            let id = i as SkillId;
-            // A name that also has a case-sensitive alias (`Go` with `=Go`) is matched only
-            // case-sensitively: "go to market" is not the Go language.
-            let exact: Vec<String> = r
-                .aliases
-                .iter()
-                .filter_map(|a| a.strip_prefix('='))
-                .map(|a| a.trim().to_lowercase())
-                .collect();
-            for alias in
-                std::iter::once(r.name.as_str()).chain(r.aliases.iter().map(String::as_str))
-            {
-                if !alias.starts_with('=') && exact.contains(&alias.trim().to_lowercase()) {
-                    continue;
-                }
-                let (case_sensitive, alias) = match alias.strip_prefix('=') {
-                    Some(a) => (true, a),
-                    None => (false, alias),
-                };
-                let alias = alias.trim();
-                if alias.is_empty() || (alias.chars().count() < 2 && !case_sensitive) {
-                    continue;
-                }
-                // One pattern per lowercased text: the first row that claims it keeps it.
-                if seen.insert(alias.to_ascii_lowercase(), ()).is_some() {
-                    continue;
-                }
-                patterns.push((id, case_sensitive.then(|| alias.to_string())));
-                texts.push(alias.to_ascii_lowercase());
-            }
-            let broader = r
-                .broader
-                .iter()
-                .filter_map(|b| by_name.get(&b.to_lowercase()).copied())
-                .collect();
-            skills.push(Skill {
+        let (patterns, texts) = rows::alias_patterns(&rows);
+        let automaton = match precompiled {
+            Some(bytes) => DoubleArrayAhoCorasick::deserialize(bytes)
+                .map(|(a, _)| a)
+                .expect("automaton precompiled by build.rs from the same rows"),
+            None => rows::automaton(&texts),
+        };
+        let skills: Vec<Skill> = rows
+            .into_iter()
+            .map(|r| Skill {
+                broader: r
+                    .broader
+                    .iter()
+                    .filter_map(|b| by_name.get(&b.to_lowercase()).copied())
+                    .collect(),
                 name: r.name,
                 domain: r.domain,
-                broader,
-            });
-        }
-        // A double-array Aho–Corasick automaton builds ~10× faster than a classic one over
-        // ~90k aliases, which is most of a cold `matcher query`'s start-up.
-        let automaton = DoubleArrayAhoCorasickBuilder::new()
-            .match_kind(MatchKind::LeftmostLongest)
-            .build_with_values(
-                texts
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| (t.as_bytes(), i as u32)),
-            )
-            .expect("taxonomy automaton builds");
+            })
+            .collect();
         let mut narrower = vec![0u32; skills.len()];
         for skill in &skills {
             for &b in &skill.broader {
@@ -265,44 +230,6 @@ fn on_word_boundaries(text: &str, span: &Range<usize>) -> bool {
     left_ok && right_ok && !after.is_some_and(|c| last.is_some_and(word) && (c == '+' || c == '#'))
 }
 
-fn parse_rows(text: &str) -> std::result::Result<Vec<Row>, String> {
-    let mut rows = Vec::new();
-    let mut header = true;
-    for (n, line) in text.lines().enumerate() {
-        if line.starts_with('#') || line.trim().is_empty() {
-            continue;
-        }
-        if header {
-            header = false;
-            if line.starts_with("canonical\t") {
-                continue;
-            }
-        }
-        let cols: Vec<&str> = line.split('\t').collect();
-        if cols.is_empty() || cols[0].trim().is_empty() {
-            return Err(format!("line {}: no canonical skill name", n + 1));
-        }
-        let list = |i: usize| -> Vec<String> {
-            cols.get(i)
-                .map(|c| {
-                    c.split('|')
-                        .map(str::trim)
-                        .filter(|a| !a.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        rows.push(Row {
-            name: cols[0].trim().to_string(),
-            domain: cols.get(1).map_or("", |d| d.trim()).to_string(),
-            aliases: list(2),
-            broader: list(3),
-        });
-    }
-    Ok(rows)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -319,6 +246,7 @@ mod tests {
                  microservices\tsoftware\t微服务\t\n",
             )
             .unwrap(),
+            None,
         )
     }
 
