@@ -352,29 +352,14 @@ impl Matcher {
                 }
                 None => report.indexed += 1,
             }
-            let mut doc = doc!(
-                fields.id => file.id.as_str(),
-                fields.path => path.as_str(),
-                fields.hash => hash,
-                fields.body => profile.ranking_text.as_str(),
-            );
-            if let Some(name) = &profile.personal.name {
-                doc.add_text(fields.name, name);
-            }
-            if let Some(headline) = &profile.headline {
-                doc.add_text(fields.headline, headline);
-            }
-            for skill in &profile.skills {
-                doc.add_text(fields.skills, skill.skill.to_lowercase());
-            }
-            let facts = serde_json::to_vec(&profile.facts())
-                .map_err(|e| Error::input(&file.path, e.to_string()))?;
-            doc.add_bytes(fields.facts, &facts);
+            let doc = document(&fields, &file.id, &path, hash, &profile)
+                .map_err(|e| Error::input(&file.path, e))?;
             writer.add_document(doc)?;
         }
         if options.prune {
             for (id, s) in &stored {
-                if !seen.contains_key(id) && !Path::new(&s.path).exists() {
+                // Profiles upserted through the library have no file to be gone.
+                if !seen.contains_key(id) && !s.path.is_empty() && !Path::new(&s.path).exists() {
                     writer.delete_term(Term::from_field_text(fields.id, id));
                     report.pruned += 1;
                 }
@@ -382,8 +367,63 @@ impl Matcher {
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
+        self.refresh()?;
         report.elapsed = start.elapsed();
         Ok(report)
+    }
+
+    /// Add or replace profiles parsed by the caller (from an upload, a database — see
+    /// [`Text::from_bytes`] and [`Profile::parse`]), by id, in one commit: all of them
+    /// land or none does. Returns how many replaced an existing profile. They have no
+    /// file, so `index --prune` leaves them alone; [`Matcher::delete`] removes them.
+    pub fn upsert(&self, profiles: &[Profile]) -> Result<usize> {
+        let store = Store::open_or_create(&self.config.index_dir, &self.analyzer)?;
+        let mut writer = store.writer(self.config.writer_memory, 1)?;
+        let searcher = store.reader()?.searcher();
+        let mut replaced = 0;
+        for profile in profiles {
+            let id = Term::from_field_text(store.fields.id, &profile.id);
+            if searcher.doc_freq(&id)? > 0 {
+                replaced += 1;
+            }
+            writer.delete_term(id);
+            let hash = index::content_hash(&profile.text);
+            writer.add_document(
+                document(&store.fields, &profile.id, "", hash, profile)
+                    .map_err(|e| Error::usage(format!("profile {}: {e}", profile.id)))?,
+            )?;
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        self.refresh()?;
+        Ok(replaced)
+    }
+
+    /// Remove the profiles with these ids, in one commit. Returns how many were there.
+    pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<usize> {
+        let store = Store::open(&self.config.index_dir, &self.analyzer)?;
+        let mut writer = store.writer(self.config.writer_memory, 1)?;
+        let searcher = store.reader()?.searcher();
+        let mut deleted = 0;
+        for id in ids {
+            let term = Term::from_field_text(store.fields.id, id.as_ref());
+            if searcher.doc_freq(&term)? > 0 {
+                deleted += 1;
+            }
+            writer.delete_term(term);
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        self.refresh()?;
+        Ok(deleted)
+    }
+
+    /// Let this engine's searches see the last commit.
+    fn refresh(&self) -> Result<()> {
+        if let Some((_, reader)) = self.searching.get() {
+            reader.reload()?;
+        }
+        Ok(())
     }
 
     fn searching(&self) -> Result<&(Store, IndexReader)> {
@@ -541,6 +581,34 @@ impl Matcher {
             })
         })
     }
+}
+
+/// The index document of a profile.
+fn document(
+    fields: &index::Fields,
+    id: &str,
+    path: &str,
+    hash: u64,
+    profile: &Profile,
+) -> std::result::Result<tantivy::TantivyDocument, String> {
+    let mut doc = doc!(
+        fields.id => id,
+        fields.path => path,
+        fields.hash => hash,
+        fields.body => profile.ranking_text.as_str(),
+    );
+    if let Some(name) = &profile.personal.name {
+        doc.add_text(fields.name, name);
+    }
+    if let Some(headline) = &profile.headline {
+        doc.add_text(fields.headline, headline);
+    }
+    for skill in &profile.skills {
+        doc.add_text(fields.skills, skill.skill.to_lowercase());
+    }
+    let facts = serde_json::to_vec(&profile.facts()).map_err(|e| e.to_string())?;
+    doc.add_bytes(fields.facts, &facts);
+    Ok(doc)
 }
 
 /// Run one file's parsing so that a bug triggered by one pathological file becomes that

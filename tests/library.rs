@@ -1,0 +1,87 @@
+//! The library as a hiring tool embeds it: profiles arrive as bytes, not files.
+//!
+//! Properties checked:
+//! 1. `upsert` adds parsed profiles by id in one commit and replaces on a second call;
+//!    the same engine's next ranking sees them without reopening.
+//! 2. `delete` removes by id and says how many were there; `index --prune` never removes
+//!    upserted profiles (they have no file to be gone).
+
+use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
+
+fn ids(m: &Matcher, job: &matcher::Job) -> Vec<String> {
+    m.rank(job, &RankOptions::default())
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.id)
+        .collect()
+}
+
+#[test]
+fn upsert_and_delete_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .threads(1)
+        .build()
+        .unwrap();
+    let profile = |id: &str, text: &str| {
+        let t = Text::from_bytes(text.as_bytes(), Format::Markdown).unwrap();
+        Profile::parse(id, t, m.lexicon())
+    };
+    let a = profile(
+        "upload-a",
+        "# Alex Sample\nFlink and Kafka streaming engineer, 6 years",
+    );
+    let b = profile(
+        "upload-b",
+        "# Bo Sample\n熟悉 Kafka 与 Flink 实时计算，五年经验",
+    );
+    assert_eq!(m.upsert(&[a, b]).unwrap(), 0);
+    let job = m
+        .read_job(&write(
+            dir.path(),
+            "job.md",
+            "# Streaming engineer\nRequirements: Flink, Kafka",
+        ))
+        .unwrap();
+    let mut found = ids(&m, &job);
+    found.sort();
+    assert_eq!(found, ["upload-a", "upload-b"]);
+
+    // Replacing a profile keeps one document under its id.
+    let a2 = profile("upload-a", "# Alex Sample\nNow a pastry chef");
+    assert_eq!(m.upsert(&[a2]).unwrap(), 1);
+    assert_eq!(ids(&m, &job), ["upload-b"]);
+
+    // A file-based index run with --prune leaves upserted profiles alone.
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    write(&files, "c.md", "# Cy Sample\nKafka operator");
+    m.index(
+        &[&files],
+        &IndexOptions {
+            prune: true,
+            rebuild: false,
+        },
+    )
+    .unwrap();
+    let mut found = ids(&m, &job);
+    found.sort();
+    assert_eq!(found, ["c", "upload-b"]);
+
+    assert_eq!(m.delete(&["upload-b", "nobody"]).unwrap(), 1);
+    assert_eq!(ids(&m, &job), ["c"]);
+    // Reopened from disk, the index holds what was committed.
+    let again = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .build()
+        .unwrap();
+    assert_eq!(ids(&again, &job), ["c"]);
+}
+
+fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
