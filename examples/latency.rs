@@ -22,6 +22,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let rounds: usize = args.get(3).map_or(Ok(5), |r| r.parse())?;
+    // MATCHER_MAX_TERMS: search with only that many job terms (RankOptions::max_terms).
+    let max_terms = std::env::var("MATCHER_MAX_TERMS")
+        .ok()
+        .and_then(|v| v.parse().ok());
     let start = Instant::now();
     let m = Matcher::builder().index_dir(index).build()?;
     let (jobs, errors) = m.read_jobs(&[jobs_dir]);
@@ -31,6 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let load = start.elapsed().as_secs_f64();
     let options = RankOptions {
         top: 10,
+        max_terms,
         ..RankOptions::default()
     };
     let first = Instant::now();
@@ -47,7 +52,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)];
-    let batch_options = RankOptions::default(); // top 100, as a nightly batch writes
+    // Top 100, as a nightly batch writes.
+    let batch_options = RankOptions {
+        top: 100,
+        max_terms,
+        ..RankOptions::default()
+    };
     let t = Instant::now();
     let mut ranked = 0;
     m.rank_streaming(&jobs, &batch_options, |_, r| {

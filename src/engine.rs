@@ -449,7 +449,10 @@ impl Matcher {
             parallel: self.pool.is_some(),
         };
         let must_have = ranker.required_filter(&options.require)?;
-        let terms = JobTerms::new(&self.analyzer, job);
+        let mut terms = JobTerms::new(&self.analyzer, job);
+        if let Some(max) = options.max_terms {
+            terms.keep_best(&searcher, &store.fields, max);
+        }
         let query = terms.query(&store.fields, &must_have);
         let depth = options.depth.max(options.top);
         let candidates = retrieve::candidates(&searcher, query.as_ref(), depth)?;

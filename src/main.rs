@@ -151,6 +151,10 @@ struct RankArgs {
     /// How many BM25 candidates to re-score with the fit features.
     #[arg(long, default_value_t = 200, value_name = "N")]
     depth: usize,
+    /// Search with only the N job terms that weigh most in BM25 (faster on long
+    /// postings over big indexes, at some cost in recall; default: all terms).
+    #[arg(long, value_name = "N")]
+    max_terms: Option<usize>,
     /// Only profiles that show this skill (repeatable; any name or alias of the skill).
     #[arg(long, value_name = "SKILL")]
     require: Vec<String>,
@@ -167,6 +171,7 @@ impl RankArgs {
         RankOptions {
             top: self.top,
             depth: self.depth,
+            max_terms: self.max_terms,
             require: self.require.clone(),
             min_years: self.min_years,
             exclude: self.exclude.clone(),

@@ -46,6 +46,31 @@ impl JobTerms {
         JobTerms { body, title }
     }
 
+    /// Keep the `max` body terms that weigh most in BM25 (weight × idf on the body
+    /// field); title terms are all kept. A long posting's hundreds of words then cost
+    /// a query only its distinctive ones: "负责", "experience" and the like, in half the
+    /// profiles, add little to any score and most of the work.
+    pub(crate) fn keep_best(&mut self, searcher: &Searcher, fields: &Fields, max: usize) {
+        if self.body.len() <= max {
+            return;
+        }
+        let n = searcher.num_docs() as f32;
+        let mut ranked: Vec<(f32, String)> = self
+            .body
+            .iter()
+            .map(|(t, w)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(fields.body, t))
+                    .unwrap_or(0) as f32;
+                (w * (1.0 + (n - df + 0.5) / (df + 0.5)).ln(), t.clone())
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        for (_, t) in &ranked[max..] {
+            self.body.remove(t);
+        }
+    }
+
     /// The BM25 query; every skill in `must_have` (canonical, lowercased) must be among
     /// a profile's skills, without changing its score.
     pub(crate) fn query(&self, fields: &Fields, must_have: &[String]) -> Box<dyn Query> {
