@@ -109,12 +109,14 @@ fn replicated(copies: usize) -> (tempfile::TempDir, usize) {
             continue;
         }
         let content = std::fs::read(&path).unwrap();
-        let ext = path.extension().unwrap().to_string_lossy().into_owned();
+        let ext = path
+            .extension()
+            .map_or(String::new(), |e| format!(".{}", e.to_string_lossy()));
         let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
         for i in 0..copies {
             let shard = dir.path().join(format!("{:03}", i % 100));
             std::fs::create_dir_all(&shard).unwrap();
-            std::fs::write(shard.join(format!("{stem}-{i}.{ext}")), &content).unwrap();
+            std::fs::write(shard.join(format!("{stem}-{i}{ext}")), &content).unwrap();
             bytes += content.len();
         }
     }

@@ -298,9 +298,14 @@ impl Matcher {
             ..IndexReport::default()
         };
         let read = &self.config.read;
-        let parsed: Vec<Result<(SourceFile, Profile)>> = self.install(|| {
-            walk.files
-                .into_par_iter()
+        let fields = store.fields;
+        let mut seen: HashMap<String, PathBuf> = HashMap::new();
+        // Parsed in batches, in walk order: the pool parses one batch while memory holds
+        // only that batch's profiles, whatever the corpus size.
+        for batch in walk.files.chunks(PARSE_BATCH) {
+            let parsed: Vec<Result<(SourceFile, Profile)>> = self.install(|| {
+            batch
+                .par_iter()
                 .map(|file| {
                     let profile = guarded(&file.path, || {
                         let text = ingest::read_file(&file.path, read)?;
@@ -312,49 +317,47 @@ impl Matcher {
                         }
                         Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
                     })?;
-                    Ok((file, profile))
+                    Ok((file.clone(), profile))
                 })
                 .collect()
         });
-
-        let fields = store.fields;
-        let mut seen: HashMap<String, PathBuf> = HashMap::new();
-        for item in parsed {
-            let (file, profile) = match item {
-                Ok(ok) => ok,
-                Err(err) => {
-                    report.failures.push(err);
+            for item in parsed {
+                let (file, profile) = match item {
+                    Ok(ok) => ok,
+                    Err(err) => {
+                        report.failures.push(err);
+                        continue;
+                    }
+                };
+                if let Some(first) = seen.get(&file.id) {
+                    report.failures.push(Error::input(
+                        &file.path,
+                        format!(
+                            "duplicate id `{}`: already taken by {}",
+                            file.id,
+                            first.display()
+                        ),
+                    ));
                     continue;
                 }
-            };
-            if let Some(first) = seen.get(&file.id) {
-                report.failures.push(Error::input(
-                    &file.path,
-                    format!(
-                        "duplicate id `{}`: already taken by {}",
-                        file.id,
-                        first.display()
-                    ),
-                ));
-                continue;
-            }
-            seen.insert(file.id.clone(), file.path.clone());
-            let path = absolute(&file.path);
-            let hash = index::content_hash(&profile.text);
-            match stored.get(&file.id) {
-                Some(s) if s.hash == hash && s.path == path => {
-                    report.skipped += 1;
-                    continue;
+                seen.insert(file.id.clone(), file.path.clone());
+                let path = absolute(&file.path);
+                let hash = index::content_hash(&profile.text);
+                match stored.get(&file.id) {
+                    Some(s) if s.hash == hash && s.path == path => {
+                        report.skipped += 1;
+                        continue;
+                    }
+                    Some(_) => {
+                        writer.delete_term(Term::from_field_text(fields.id, &file.id));
+                        report.updated += 1;
+                    }
+                    None => report.indexed += 1,
                 }
-                Some(_) => {
-                    writer.delete_term(Term::from_field_text(fields.id, &file.id));
-                    report.updated += 1;
-                }
-                None => report.indexed += 1,
+                let doc = document(&fields, &file.id, &path, hash, &profile)
+                    .map_err(|e| Error::input(&file.path, e))?;
+                writer.add_document(doc)?;
             }
-            let doc = document(&fields, &file.id, &path, hash, &profile)
-                .map_err(|e| Error::input(&file.path, e))?;
-            writer.add_document(doc)?;
         }
         if options.prune {
             for (id, s) in &stored {
@@ -585,6 +588,9 @@ impl Matcher {
         })
     }
 }
+
+/// How many files are parsed before their profiles are handed to the index writer.
+const PARSE_BATCH: usize = 4096;
 
 /// The index document of a profile.
 fn document(

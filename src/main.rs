@@ -176,6 +176,7 @@ impl RankArgs {
             min_years: self.min_years,
             exclude: self.exclude.clone(),
             weights: None,
+            details: true,
         }
     }
 }
@@ -326,7 +327,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         } => {
             ensure_index(&matcher)?;
             let job = matcher.read_job(&job)?;
-            let ranking = matcher.rank(&job, &rank.options())?;
+            let options = RankOptions {
+                details: !matches!(format, QueryFormat::Trec),
+                ..rank.options()
+            };
+            let ranking = matcher.rank(&job, &options)?;
             let mut out = BufWriter::new(io::stdout().lock());
             match format {
                 QueryFormat::Table if explain => matcher::write_explained(&mut out, &ranking)?,
@@ -369,7 +374,12 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 .progress_chars("=> "),
             );
             let mut write_error: Option<io::Error> = None;
-            matcher.rank_streaming(&jobs, &rank.options(), |job, ranking| {
+            let options = RankOptions {
+                // A TREC run shows neither matched terms nor snippets.
+                details: !matches!(format, RankFormat::Trec),
+                ..rank.options()
+            };
+            matcher.rank_streaming(&jobs, &options, |job, ranking| {
                 bar.inc(1);
                 let written = match ranking {
                     // Flushed per job: a consumer downstream sees each job as it finishes.

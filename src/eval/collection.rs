@@ -142,6 +142,7 @@ pub fn evaluate_collection(
         let rank = RankOptions {
             top: options.top,
             weights: Some(config.weights.clone()),
+            details: false,
             ..RankOptions::default()
         };
         let rankings = matcher

@@ -140,6 +140,10 @@ pub struct RankOptions {
     /// cut the median query from 46 to 16 ms (docs/PERFORMANCE.md). For interactive use
     /// on big indexes with long postings.
     pub max_terms: Option<usize>,
+    /// Whether each result gets its matched terms and snippet (the text-level part of the
+    /// explanation, which re-reads the profile's text: the costliest part of a batch).
+    /// By default, yes; a TREC run, which shows neither, turns it off.
+    pub details: bool,
     /// Skills every result must show (canonical names or aliases).
     pub require: Vec<String>,
     /// Minimum years of experience every result must have.
@@ -157,6 +161,7 @@ impl Default for RankOptions {
             top: 10,
             depth: 200,
             max_terms: None,
+            details: true,
             require: Vec::new(),
             min_years: None,
             exclude: Vec::new(),
@@ -273,8 +278,16 @@ impl Ranker<'_> {
             };
             out.push(Match {
                 rank: rank + 1,
-                matched_terms: matched_terms(self.analyzer, terms, &c.body, idf),
-                snippet: snippet(&c.body, SNIPPET_CHARS),
+                matched_terms: if options.details {
+                    matched_terms(self.analyzer, terms, &c.body, idf)
+                } else {
+                    Vec::new()
+                },
+                snippet: if options.details {
+                    snippet(&c.body, SNIPPET_CHARS)
+                } else {
+                    String::new()
+                },
                 id: c.id,
                 name: c.name,
                 headline: c.headline,
