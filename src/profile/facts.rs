@@ -176,28 +176,39 @@ static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:-|–|—|~|～|至|到|to|until)\s*$").expect("separator pattern")
 });
 
-pub(crate) const SCHOOL_WORDS: &[&str] = &[
-    "大学",
-    "学院",
-    "学校",
-    "universi",
-    "college",
-    "school",
-    "本科",
-    "硕士",
-    "博士",
-    "bachelor",
-    "master",
-    "phd",
-    "学士",
-    "学位",
-    "education",
-    "教育",
-    "msc",
-    "bsc",
-    "mba",
-    "degree",
+/// Words that make a line about schooling, not work. Latin words count only as whole
+/// words ("MBA" is not in "Mumbai"; "universi" starts university/universität); Chinese
+/// ones anywhere. Company words stay out: 北京启明教育科技有限公司 is an employer.
+const SCHOOL_WORDS: &[&str] = &[
+    "大学", "学院", "学校", "universi", "college", "school", "本科", "硕士", "博士", "bachelor",
+    "master", "phd", "学士", "学位", "msc", "bsc", "mba", "degree",
 ];
+
+/// Roles whose name contains a school word ("Scrum Master").
+const NOT_SCHOOL: &[&str] = &["scrum master", "master data", "webmaster", "quartermaster"];
+
+/// Whether a line is about schooling (its dates are not work experience, its city is
+/// not where the person is).
+pub(crate) fn is_school_line(line: &str) -> bool {
+    let lower = line.to_lowercase();
+    let mut lower = lower;
+    for role in NOT_SCHOOL {
+        if lower.contains(role) {
+            lower = lower.replace(role, " ");
+        }
+    }
+    SCHOOL_WORDS.iter().any(|w| {
+        if !w.is_ascii() {
+            return lower.contains(w);
+        }
+        lower.match_indices(w).any(|(i, _)| {
+            let before = lower[..i].chars().next_back();
+            let after = lower[i + w.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+            !word(before) && (*w == "universi" || !word(after))
+        })
+    })
+}
 
 /// A month count: year × 12 + month index.
 pub type Month = i32;
@@ -229,8 +240,7 @@ struct DateMatch {
 pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
     let mut out = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
-        let lower = line.to_lowercase();
-        if SCHOOL_WORDS.iter().any(|w| lower.contains(w)) {
+        if is_school_line(line) {
             continue;
         }
         let dates: Vec<DateMatch> = DATE
@@ -446,5 +456,19 @@ mod tests {
         assert_eq!(number("十五"), Some(15.0));
         assert_eq!(number("二十"), Some(20.0));
         assert_eq!(number("两"), Some(2.0));
+    }
+
+    /// Regression: "master" in Scrum Master, "mba" in Mumbai and 教育 in a company name
+    /// made work lines count as schooling, and their years were dropped.
+    #[test]
+    fn work_lines_with_school_like_words_are_work() {
+        let text = "2019.03 – Present  Scrum Master, Example Ltd, Mumbai\n\
+                    2016.01 - 2019.02 北京启明教育科技有限公司 产品经理\n\
+                    2012.09 - 2016.06 浙江大学 本科\n\
+                    2010 - 2012 MBA, Example Business School";
+        let lines: Vec<usize> = date_ranges(text, NOW).iter().map(|r| r.line).collect();
+        assert_eq!(lines, [0, 1]);
+        assert!(is_school_line("Master of Science, Universität Example"));
+        assert!(!is_school_line("Webmaster at a Mumbai agency"));
     }
 }

@@ -208,10 +208,7 @@ pub(crate) fn location(text: &str, places: &Taxonomy, head_lines: usize) -> Opti
     let head: String = text
         .lines()
         .take(head_lines)
-        .filter(|l| {
-            let lower = l.to_lowercase();
-            !facts::SCHOOL_WORDS.iter().any(|w| lower.contains(w))
-        })
+        .filter(|l| !facts::is_school_line(l))
         .collect::<Vec<_>>()
         .join("\n");
     names_in(&head, places).into_iter().next()
