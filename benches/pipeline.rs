@@ -70,32 +70,24 @@ fn extraction(c: &mut Criterion) {
     let texts = profiles();
     let bytes: usize = texts.iter().map(|(_, _, b)| b).sum();
     let mut g = c.benchmark_group("extract");
-    g.throughput(Throughput::Elements(texts.len() as u64));
-    g.bench_function("profiles", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .map(|(id, t, _)| {
-                    Profile::parse(id.as_str(), t.clone(), &lexicon)
-                        .skills
-                        .len()
-                })
-                .sum::<usize>()
-        })
-    });
-    g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("bytes", |b| {
-        b.iter(|| {
-            texts
-                .iter()
-                .map(|(id, t, _)| {
-                    Profile::parse(id.as_str(), t.clone(), &lexicon)
-                        .skills
-                        .len()
-                })
-                .sum::<usize>()
-        })
-    });
+    for (unit, throughput) in [
+        ("profiles", Throughput::Elements(texts.len() as u64)),
+        ("bytes", Throughput::Bytes(bytes as u64)),
+    ] {
+        g.throughput(throughput);
+        g.bench_function(unit, |b| {
+            b.iter(|| {
+                texts
+                    .iter()
+                    .map(|(id, t, _)| {
+                        Profile::parse(id.as_str(), t.clone(), &lexicon)
+                            .skills
+                            .len()
+                    })
+                    .sum::<usize>()
+            })
+        });
+    }
     g.finish();
 }
 

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::analysis::Lexicon;
 use crate::ingest::{Format, Text};
 use crate::profile::facts::{self, Education};
-use crate::profile::{SkillEvidence, location, names_in, skills_in};
+use crate::profile::{SkillEvidence, location, names_in, normal_place, skills_in};
 
 /// A job description.
 #[derive(Clone, Debug, Serialize)]
@@ -162,12 +162,7 @@ impl Job {
         }
         titles.truncate(3);
         let location = match &stated.location {
-            Some(place) => Some(
-                names_in(place, &lexicon.places)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| place.clone()),
-            ),
+            Some(place) => Some(normal_place(place, &lexicon.places)),
             None => location(&text, &lexicon.places, 8),
         };
         Job {

@@ -160,6 +160,15 @@ pub(crate) fn names_in(text: &str, vocabulary: &Taxonomy) -> Vec<String> {
     out
 }
 
+/// A place a structured source states, normalised when the vocabulary knows it
+/// ("Shanghai, CN" → Shanghai), else as given.
+pub(crate) fn normal_place(place: &str, places: &Taxonomy) -> String {
+    names_in(place, places)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| place.to_string())
+}
+
 /// Labels that introduce where a person is or a job is.
 const PLACE_LABELS: &[&str] = &[
     "location",
@@ -375,12 +384,7 @@ impl Profile {
         }
         titles.truncate(MAX_TITLES);
         let location = match &stated.location {
-            Some(place) => Some(
-                names_in(place, &lexicon.places)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(|| place.clone()),
-            ),
+            Some(place) => Some(normal_place(place, &lexicon.places)),
             None => location(&ranking_text, &lexicon.places, 8),
         };
         let ranges = facts::date_ranges(&ranking_text, facts::current_month());
