@@ -594,7 +594,30 @@ const SECTION_WORDS: &[&str] = &[
     "教育背景",
     "专业技能",
     "技能",
+    "技能特长",
+    "个人优势",
+    "项目经历",
+    "项目经验",
+    "technical skills",
+    "core skills",
+    "key skills",
+    "skill set",
+    "technical skill set",
+    "professional summary",
+    "career objective",
+    "objective",
+    "projects",
+    "education details",
+    "personal information",
+    "languages",
+    "certifications",
 ];
+
+/// A cell without the decorations headings wear (【个人简介】, == Skills ==, **Skills**).
+fn undecorated(cell: &str) -> String {
+    cell.trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
+}
 
 /// The first line that reads like a job title: short, not blanked, no sentence.
 fn headline(ranking_text: &str) -> Option<String> {
@@ -630,7 +653,7 @@ fn headline(ranking_text: &str) -> Option<String> {
         if !(3..=80).contains(&n)
             || cell.ends_with(['。', '.', '：', ':'])
             || cell.contains([':', '：'])
-            || SECTION_WORDS.iter().any(|w| cell.eq_ignore_ascii_case(w))
+            || SECTION_WORDS.contains(&undecorated(cell).as_str())
             || cell.chars().filter(|c| c.is_ascii_digit()).count() > 4
         {
             continue;
@@ -643,6 +666,20 @@ fn headline(ranking_text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: decorated section headings ("【个人简介】", "== Technical Skills ==")
+    /// were taken for the headline, which the title feature then read.
+    #[test]
+    fn decorated_section_headings_are_not_headlines() {
+        assert_eq!(
+            headline("【个人简介】\n高级Java开发工程师").as_deref(),
+            Some("高级Java开发工程师")
+        );
+        assert_eq!(
+            headline("== Technical Skills ==\nSenior Data Engineer").as_deref(),
+            Some("Senior Data Engineer")
+        );
+    }
 
     #[test]
     fn markdown_seed_header() {
