@@ -183,13 +183,15 @@ fn decode(decoder: &Decoder, bytes: &[u8], unknown: &mut Vec<String>) -> String 
 /// Interprets a page's text operators into lines.
 struct Page {
     out: String,
-    /// The text line matrix's translation and the current text position.
+    /// The text line matrix's translation: where the current line starts. Glyph
+    /// advances are not tracked (that needs font widths), so it is also where text is
+    /// taken to be shown.
     line_origin: (f32, f32),
-    position: (f32, f32),
     leading: f32,
     font_size: f32,
-    /// Where the last shown text was: (y, whether anything was shown since BT).
+    /// The height of the last text shown on the page, if any.
     last_y: Option<f32>,
+    /// Whether a positioning operator ran since that text (a gap may need a space).
     moved: bool,
 }
 
@@ -198,7 +200,7 @@ impl Page {
         if text.is_empty() {
             return;
         }
-        let y = self.position.1;
+        let y = self.line_origin.1;
         match self.last_y {
             Some(last) if (last - y).abs() > (self.font_size.abs() * 0.4).max(1.0) => {
                 self.out.push('\n');
@@ -227,7 +229,6 @@ impl Page {
 
     fn move_to(&mut self, x: f32, y: f32) {
         self.line_origin = (x, y);
-        self.position = (x, y);
         self.moved = true;
     }
 }
@@ -255,7 +256,6 @@ fn page_text(
     let mut page = Page {
         out: String::new(),
         line_origin: (0.0, 0.0),
-        position: (0.0, 0.0),
         leading: 0.0,
         font_size: 12.0,
         last_y: None,
