@@ -242,25 +242,11 @@ pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Text> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    let text = match (format, &options.pdf_helper) {
-        (Format::Pdf, Some(exe)) if !bytes.iter().all(u8::is_ascii_whitespace) => {
-            pdf_text_in_helper(exe, path).and_then(|source| {
-                let mut text = Text::parse(&source, Format::Text);
-                text.format = Format::Pdf;
-                non_empty(text)
-            })
-        }
-        _ => Text::from_bytes(&bytes, format),
+    let pdf = |bytes: &[u8]| match &options.pdf_helper {
+        Some(exe) => pdf_text_in_helper(exe, path),
+        None => pdf_text(bytes),
     };
-    text.map_err(|reason| Error::input(path, reason))
-}
-
-fn non_empty(text: Text) -> std::result::Result<Text, String> {
-    if text.text.trim().is_empty() {
-        Err("no text found in the file".into())
-    } else {
-        Ok(text)
-    }
+    flatten_bytes(&bytes, format, pdf).map_err(|reason| Error::input(path, reason))
 }
 
 impl Text {
@@ -275,32 +261,45 @@ impl Text {
     /// assert!(Text::from_bytes(b"", Format::Text).unwrap_err().contains("empty"));
     /// ```
     pub fn from_bytes(bytes: &[u8], format: Format) -> std::result::Result<Text, String> {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err("empty file".into());
-        }
-        let text = match format {
-            Format::Pdf => {
-                let mut text = Text::parse(&pdf_text(bytes)?, Format::Text);
-                text.format = Format::Pdf;
-                text
-            }
-            Format::Docx => docx::flatten(bytes)?.finish(Format::Docx),
-            Format::Json => {
-                let (source, encoding) = decode(bytes)?;
-                let (mut b, stated) = json::flatten(&source)?;
-                let mut text = b.finish_stated(Format::Json, stated);
-                text.encoding = encoding;
-                text
-            }
-            Format::Text | Format::Markdown | Format::Html => {
-                let (source, encoding) = decode(bytes)?;
-                let mut text = Text::parse(&source, format);
-                text.encoding = encoding;
-                text
-            }
-        };
-        non_empty(text)
+        flatten_bytes(bytes, format, pdf_text)
     }
+}
+
+/// Bytes of `format` → text, a PDF's text layer taken from `pdf` (in this process, or
+/// from the helper process when the engine has one).
+fn flatten_bytes(
+    bytes: &[u8],
+    format: Format,
+    pdf: impl FnOnce(&[u8]) -> std::result::Result<String, String>,
+) -> std::result::Result<Text, String> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err("empty file".into());
+    }
+    let text = match format {
+        Format::Pdf => {
+            let mut text = Text::parse(&pdf(bytes)?, Format::Text);
+            text.format = Format::Pdf;
+            text
+        }
+        Format::Docx => docx::flatten(bytes)?.finish(Format::Docx),
+        Format::Json => {
+            let (source, encoding) = decode(bytes)?;
+            let (mut b, stated) = json::flatten(&source)?;
+            let mut text = b.finish_stated(Format::Json, stated);
+            text.encoding = encoding;
+            text
+        }
+        Format::Text | Format::Markdown | Format::Html => {
+            let (source, encoding) = decode(bytes)?;
+            let mut text = Text::parse(&source, format);
+            text.encoding = encoding;
+            text
+        }
+    };
+    if text.text.trim().is_empty() {
+        return Err("no text found in the file".into());
+    }
+    Ok(text)
 }
 
 /// The text layer of a PDF, extracted in this process on a thread of its own (a big
