@@ -297,33 +297,16 @@ impl Matcher {
             failures: walk.errors,
             ..IndexReport::default()
         };
-        let read = &self.config.read;
         let fields = store.fields;
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         // Parsed in batches, in walk order: the pool parses one batch while memory holds
         // only that batch's profiles, whatever the corpus size.
         for batch in walk.files.chunks(PARSE_BATCH) {
-            let parsed: Vec<Result<(SourceFile, Profile)>> = self.install(|| {
-            batch
-                .par_iter()
-                .map(|file| {
-                    let profile = guarded(&file.path, || {
-                        let text = ingest::read_file(&file.path, read)?;
-                        if let Some(Stated::Job(_)) = text.stated {
-                            return Err(Error::input(
-                                &file.path,
-                                "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
-                            ));
-                        }
-                        Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
-                    })?;
-                    Ok((file.clone(), profile))
-                })
-                .collect()
-        });
-            for item in parsed {
-                let (file, profile) = match item {
-                    Ok(ok) => ok,
+            let parsed: Vec<Result<Profile>> =
+                self.install(|| batch.par_iter().map(|f| self.read_profile(f)).collect());
+            for (file, item) in batch.iter().zip(parsed) {
+                let profile = match item {
+                    Ok(profile) => profile,
                     Err(err) => {
                         report.failures.push(err);
                         continue;
@@ -375,50 +358,63 @@ impl Matcher {
         Ok(report)
     }
 
+    /// Read and parse one profile file for indexing; a JobPosting is refused.
+    fn read_profile(&self, file: &SourceFile) -> Result<Profile> {
+        guarded(&file.path, || {
+            let text = ingest::read_file(&file.path, &self.config.read)?;
+            if let Some(Stated::Job(_)) = text.stated {
+                return Err(Error::input(
+                    &file.path,
+                    "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
+                ));
+            }
+            Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
+        })
+    }
+
     /// Add or replace profiles parsed by the caller (from an upload, a database — see
     /// [`Text::from_bytes`] and [`Profile::parse`]), by id, in one commit: all of them
     /// land or none does. Returns how many replaced an existing profile. They have no
     /// file, so `index --prune` leaves them alone; [`Matcher::delete`] removes them.
     pub fn upsert(&self, profiles: &[Profile]) -> Result<usize> {
         let store = Store::open_or_create(&self.config.index_dir, &self.analyzer)?;
-        let mut writer = store.writer(self.config.writer_memory, 1)?;
-        let searcher = store.reader()?.searcher();
-        let mut replaced = 0;
-        for profile in profiles {
-            let id = Term::from_field_text(store.fields.id, &profile.id);
-            if searcher.doc_freq(&id)? > 0 {
-                replaced += 1;
-            }
-            writer.delete_term(id);
-            let hash = index::content_hash(&profile.text);
-            writer.add_document(
-                document(&store.fields, &profile.id, "", hash, profile)
-                    .map_err(|e| Error::usage(format!("profile {}: {e}", profile.id)))?,
-            )?;
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
-        self.refresh()?;
-        Ok(replaced)
+        self.replace(&store, profiles.iter().map(|p| (p.id.as_str(), Some(p))))
     }
 
     /// Remove the profiles with these ids, in one commit. Returns how many were there.
     pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<usize> {
         let store = Store::open(&self.config.index_dir, &self.analyzer)?;
+        self.replace(&store, ids.iter().map(|id| (id.as_ref(), None)))
+    }
+
+    /// Delete each id's document and add its new profile, if any, in one commit; then
+    /// let this engine's searches see it. Returns how many ids had a document.
+    fn replace<'p>(
+        &self,
+        store: &Store,
+        changes: impl Iterator<Item = (&'p str, Option<&'p Profile>)>,
+    ) -> Result<usize> {
         let mut writer = store.writer(self.config.writer_memory, 1)?;
         let searcher = store.reader()?.searcher();
-        let mut deleted = 0;
-        for id in ids {
-            let term = Term::from_field_text(store.fields.id, id.as_ref());
+        let mut existed = 0;
+        for (id, profile) in changes {
+            let term = Term::from_field_text(store.fields.id, id);
             if searcher.doc_freq(&term)? > 0 {
-                deleted += 1;
+                existed += 1;
             }
             writer.delete_term(term);
+            if let Some(profile) = profile {
+                let hash = index::content_hash(&profile.text);
+                writer.add_document(
+                    document(&store.fields, id, "", hash, profile)
+                        .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
+                )?;
+            }
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
         self.refresh()?;
-        Ok(deleted)
+        Ok(existed)
     }
 
     /// Let this engine's searches see the last commit.
@@ -470,14 +466,12 @@ impl Matcher {
     /// Rank the profiles against many jobs in parallel on the engine's pool. Results come
     /// back in the order of `jobs`.
     pub fn rank_many(&self, jobs: &[Job], options: &RankOptions) -> Vec<Result<Ranking>> {
-        if let Err(e) = self.searching() {
-            let msg = e.to_string();
-            return jobs
-                .iter()
-                .map(|_| Err(Error::usage(msg.clone())))
-                .collect();
-        }
-        self.install(|| jobs.par_iter().map(|job| self.rank(job, options)).collect())
+        let mut out = Vec::with_capacity(jobs.len());
+        self.rank_streaming(jobs, options, |_, ranking| {
+            out.push(ranking);
+            true
+        });
+        out
     }
 
     /// Rank the profiles against many jobs in parallel on the engine's pool, handing each
