@@ -4,6 +4,7 @@
 //! for query building; the [`Taxonomy`] recognises skills under any of their names.
 //! Both are loaded once per process and shared.
 
+mod language;
 mod rows;
 mod taxonomy;
 mod tokenizer;

@@ -27,43 +27,14 @@ use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
+use super::language::{FunctionWords, word_list};
+
 /// The name the analyzer is registered under in the Tantivy index.
 pub const TOKENIZER_NAME: &str = "matcher_mixed";
 
 const USER_DICT: &str = include_str!("../../data/dict/user-dict.txt");
 const CORE_DICT: &str = include_str!("../../data/dict/core-zh.txt");
-const STOP_EN: &str = include_str!("../../data/stopwords/en.txt");
 const STOP_ZH: &str = include_str!("../../data/stopwords/zh.txt");
-
-/// The languages a text can be in, with their stemmer (English only, see the module
-/// docs) and function words (`data/stopwords/*.txt`). English is first: the default.
-const LANGUAGES: &[(&str, Option<Algorithm>, &str)] = &[
-    ("en", Some(Algorithm::English), STOP_EN),
-    ("ro", None, include_str!("../../data/stopwords/ro.txt")),
-    ("es", None, include_str!("../../data/stopwords/es.txt")),
-    ("de", None, include_str!("../../data/stopwords/de.txt")),
-    ("fr", None, include_str!("../../data/stopwords/fr.txt")),
-    ("pt", None, include_str!("../../data/stopwords/pt.txt")),
-    ("it", None, include_str!("../../data/stopwords/it.txt")),
-    ("nl", None, include_str!("../../data/stopwords/nl.txt")),
-];
-
-/// How many words language detection reads.
-const DETECT_WORDS: usize = 400;
-
-fn word_list(source: &'static str) -> impl Iterator<Item = &'static str> {
-    source
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-}
-
-/// One language's stemmer and stop words.
-struct Language {
-    code: &'static str,
-    stemmer: Option<Stemmer>,
-    stop: HashSet<&'static str>,
-}
 
 /// Splits and normalises mixed Chinese/English text into index terms.
 ///
@@ -79,8 +50,11 @@ pub struct Analyzer {
     jieba: Jieba,
     /// Chinese stop words.
     stop: HashSet<&'static str>,
-    /// [`LANGUAGES`], English first.
-    languages: Vec<Language>,
+    /// The languages' function words: stop words, and what tells languages apart.
+    languages: FunctionWords,
+    /// Each language's stemmer (by index into `languages`): English only, see the
+    /// module docs.
+    stemmers: Vec<Option<Stemmer>>,
 }
 
 impl Default for Analyzer {
@@ -110,18 +84,15 @@ impl Analyzer {
             }
             jieba.add_word(word, freq.and_then(|f| f.parse().ok()), None);
         }
-        let languages = LANGUAGES
-            .iter()
-            .map(|(code, algorithm, stop)| Language {
-                code,
-                stemmer: algorithm.map(Stemmer::create),
-                stop: word_list(stop).collect(),
-            })
+        let languages = FunctionWords::builtin();
+        let stemmers = (0..languages.len())
+            .map(|i| (languages.code(i) == "en").then(|| Stemmer::create(Algorithm::English)))
             .collect();
         Analyzer {
             jieba,
             stop: word_list(STOP_ZH).collect(),
             languages,
+            stemmers,
         }
     }
 
@@ -133,38 +104,14 @@ impl Analyzer {
     /// assert_eq!(a.language("熟悉 Kubernetes 和 Kafka"), "en");
     /// ```
     pub fn language(&self, text: &str) -> &'static str {
-        self.languages[self.detect(text)].code
-    }
-
-    /// Index into `languages` of the language `text` is written in: the one whose
-    /// function words it uses most, if that is at least 3 of its first words and more
-    /// than English's count; else English.
-    fn detect(&self, text: &str) -> usize {
-        let mut counts = vec![0usize; self.languages.len()];
-        let words = text
-            .split(|c: char| !c.is_alphabetic() || is_han(c))
-            .filter(|w| !w.is_empty())
-            .take(DETECT_WORDS);
-        let mut lower = String::new();
-        for w in words {
-            lower.clear();
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-            for (i, l) in self.languages.iter().enumerate() {
-                counts[i] += usize::from(l.stop.contains(lower.as_str()));
-            }
-        }
-        let (best, &n) = counts
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
-            .expect("at least English");
-        if n >= 3 && n > counts[0] { best } else { 0 }
+        self.languages.code(self.languages.detect(text))
     }
 
     /// Call `sink` with every term of `text` and the byte range it came from, in order.
     pub fn for_each_term(&self, text: &str, mut sink: impl FnMut(&str, Range<usize>)) {
-        let language = &self.languages[self.detect(text)];
-        let english = &self.languages[0];
+        let language = self.languages.detect(text);
+        let (stop, stemmer) = (self.languages.words(language), &self.stemmers[language]);
+        let english = self.languages.words(0);
         let mut word = String::new();
         let mut stem = String::new();
         let mut chars = text.char_indices().peekable();
@@ -260,7 +207,7 @@ impl Analyzer {
                 }
             }
             prev = text[..end].chars().next_back();
-            if english.stop.contains(word.as_str()) || language.stop.contains(word.as_str()) {
+            if english.contains(word.as_str()) || stop.contains(word.as_str()) {
                 continue;
             }
             if letters_only && word.chars().count() > 2 {
@@ -268,7 +215,7 @@ impl Analyzer {
                     // Romanian s/t with cedilla (legacy encodings) are the comma letters.
                     word = word.replace('ş', "ș").replace('ţ', "ț");
                 }
-                let stemmed = match &language.stemmer {
+                let stemmed = match stemmer {
                     Some(stemmer) => stemmer.stem(&word),
                     None => std::borrow::Cow::Borrowed(word.as_str()),
                 };

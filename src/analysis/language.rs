@@ -1,0 +1,108 @@
+//! Which language a text is written in, told by its function words.
+//!
+//! Each text (a profile's body, a job description) is given one language — English,
+//! Romanian, Spanish, German, French, Portuguese, Italian or Dutch — by counting its
+//! function words (`data/stopwords/*.txt`), English unless another language clearly
+//! wins. The analyzer stems by it; extraction reads titles as occupations only in
+//! English, the language of the occupation vocabularies.
+
+use std::collections::HashSet;
+
+/// The languages a text can be in, with their function words. English is first: the
+/// default.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("en", include_str!("../../data/stopwords/en.txt")),
+    ("ro", include_str!("../../data/stopwords/ro.txt")),
+    ("es", include_str!("../../data/stopwords/es.txt")),
+    ("de", include_str!("../../data/stopwords/de.txt")),
+    ("fr", include_str!("../../data/stopwords/fr.txt")),
+    ("pt", include_str!("../../data/stopwords/pt.txt")),
+    ("it", include_str!("../../data/stopwords/it.txt")),
+    ("nl", include_str!("../../data/stopwords/nl.txt")),
+];
+
+/// How many words detection reads.
+const DETECT_WORDS: usize = 400;
+
+/// The lines of a word list that are words (no blanks, no `#` comments).
+pub(crate) fn word_list(source: &'static str) -> impl Iterator<Item = &'static str> {
+    source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
+/// The function words of every known language, to tell them apart.
+#[derive(Debug)]
+pub(crate) struct FunctionWords {
+    languages: Vec<(&'static str, HashSet<&'static str>)>,
+}
+
+impl FunctionWords {
+    pub(crate) fn builtin() -> FunctionWords {
+        FunctionWords {
+            languages: LANGUAGES
+                .iter()
+                .map(|(code, words)| (*code, word_list(words).collect()))
+                .collect(),
+        }
+    }
+
+    /// How many languages there are; indexes below this are languages, 0 English.
+    pub(crate) fn len(&self) -> usize {
+        self.languages.len()
+    }
+
+    /// A language's ISO 639-1 code.
+    pub(crate) fn code(&self, language: usize) -> &'static str {
+        self.languages[language].0
+    }
+
+    /// A language's function words.
+    pub(crate) fn words(&self, language: usize) -> &HashSet<&'static str> {
+        &self.languages[language].1
+    }
+
+    /// The language `text` is written in: the one whose function words it uses most,
+    /// if that is at least 3 of its first words and more than English's count; else
+    /// English (0).
+    pub(crate) fn detect(&self, text: &str) -> usize {
+        let mut counts = vec![0usize; self.languages.len()];
+        let words = text
+            .split(|c: char| !c.is_alphabetic() || super::is_han(c))
+            .filter(|w| !w.is_empty())
+            .take(DETECT_WORDS);
+        let mut lower = String::new();
+        for w in words {
+            lower.clear();
+            lower.extend(w.chars().flat_map(char::to_lowercase));
+            for (i, (_, stop)) in self.languages.iter().enumerate() {
+                counts[i] += usize::from(stop.contains(lower.as_str()));
+            }
+        }
+        let (best, &n) = counts
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, n)| (**n, std::cmp::Reverse(*i)))
+            .expect("at least English");
+        if n >= 3 && n > counts[0] { best } else { 0 }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_unless_another_language_clearly_wins() {
+        let f = FunctionWords::builtin();
+        let ro = "Experiență în dezvoltarea de aplicații și în lucrul cu baze de date";
+        assert_eq!(f.code(f.detect(ro)), "ro");
+        assert_eq!(f.detect("Senior Data Engineer"), 0);
+        assert_eq!(f.detect("熟悉 Kubernetes 和 Kafka"), 0);
+        assert_eq!(
+            f.detect("Erfahrung mit der Entwicklung und dem Betrieb von Diensten"),
+            3
+        );
+    }
+}
