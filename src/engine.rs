@@ -190,7 +190,7 @@ pub enum Parsed {
     /// A résumé.
     Profile(Box<Profile>),
     /// A job description.
-    Job(Job),
+    Job(Box<Job>),
 }
 
 /// Whether a file is read as a profile or a job.
@@ -449,6 +449,10 @@ impl Matcher {
         };
         let must_have = ranker.required_filter(&options.require)?;
         let mut terms = JobTerms::new(&self.analyzer, job);
+        if ranker.weights.title > 0.0 {
+            // Only with a title feature to rank them by: BM25 alone stays plain BM25.
+            terms.add_occupations(&self.analyzer, self.lexicon(), job);
+        }
         if let Some(max) = options.max_terms {
             terms.keep_best(&searcher, &store.fields, max);
         }
@@ -572,7 +576,9 @@ impl Matcher {
             let text = ingest::read_file(path, &self.config.read)?;
             let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
             Ok(match kind {
-                DocKind::Job => Parsed::Job(Job::parse(file_stem(path), text, self.lexicon())),
+                DocKind::Job => {
+                    Parsed::Job(Box::new(Job::parse(file_stem(path), text, self.lexicon())))
+                }
                 DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(
                     file_stem(path),
                     text,
@@ -608,6 +614,10 @@ fn document(
     }
     for skill in &profile.skills {
         doc.add_text(fields.skills, skill.skill.to_lowercase());
+    }
+    let occupations = index::occupation_tokens(&profile.occupations);
+    if !occupations.is_empty() {
+        doc.add_text(fields.occupations, occupations);
     }
     let facts = serde_json::to_vec(&profile.facts()).map_err(|e| e.to_string())?;
     doc.add_bytes(fields.facts, &facts);

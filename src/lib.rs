@@ -42,7 +42,8 @@ mod rank;
 mod retrieve;
 
 pub use analysis::{
-    Analyzer, Lexicon, Mention, MixedTokenizer, Skill, SkillId, TOKENIZER_NAME, Taxonomy,
+    Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
+    SkillId, TOKENIZER_NAME, Taxonomy,
 };
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};

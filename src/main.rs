@@ -524,7 +524,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     serde_json::to_writer_pretty(&mut out, &parsed)?;
                     writeln!(out)?;
                 }
-                ParseFormat::Text => print_parsed(&mut out, &parsed)?,
+                ParseFormat::Text => print_parsed(&mut out, &parsed, matcher.lexicon())?,
             }
             out.flush()?;
             Ok(Outcome::Done)
@@ -601,10 +601,20 @@ fn print_report(report: &IndexReport) {
     }
 }
 
-fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
+fn print_parsed(w: &mut dyn Write, parsed: &Parsed, lexicon: &matcher::Lexicon) -> io::Result<()> {
     let skills = |list: &[matcher::SkillEvidence]| {
         list.iter()
             .map(|s| format!("{} «{}»", s.skill, s.text))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let occupations = |o: &matcher::Occupations| {
+        let top = lexicon.occupations().describe(o, 3);
+        if top.is_empty() {
+            return "-".to_string();
+        }
+        top.iter()
+            .map(|(name, share)| format!("{name} ({share:.2})"))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -620,6 +630,7 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
             }
             writeln!(w, "education: {}", p.education.map_or("-", |e| e.label()))?;
             writeln!(w, "titles:    {}", p.titles.join(", "))?;
+            writeln!(w, "occupation: {}", occupations(&p.occupations))?;
             for pos in &p.positions {
                 writeln!(
                     w,
@@ -656,6 +667,7 @@ fn print_parsed(w: &mut dyn Write, parsed: &Parsed) -> io::Result<()> {
             )?;
             writeln!(w, "education: {}", j.education.map_or("-", |e| e.label()))?;
             writeln!(w, "titles:    {}", j.titles.join(", "))?;
+            writeln!(w, "occupation: {}", occupations(&j.occupations))?;
             writeln!(w, "location:  {}", j.location.as_deref().unwrap_or("-"))?;
             writeln!(w, "required:  {}", skills(&j.required_skills))?;
             writeln!(w, "preferred: {}", skills(&j.preferred_skills))?;

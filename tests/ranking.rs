@@ -9,6 +9,9 @@
 //! 3. Rankings of all bundled jobs are byte-identical with 1 thread and with 4.
 //! 4. Hard filters hold: `--require`, `--min-years`, `--exclude`; `--weights` and
 //!    `--bm25-only` change the scores; a bad weights file is refused naming the file.
+//! 5. A job finds holders of its occupation under a title that shares no word with its
+//!    own ("Nanny" finds an "Au pair"), above an unrelated profile, and says which
+//!    occupation they share; `--bm25-only` does not find them.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -286,5 +289,46 @@ fn filters_and_weights() {
         String::from_utf8_lossy(&o.stderr).contains("bad.toml: bad weights"),
         "{}",
         String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn occupations_join_titles_that_share_no_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    for (id, text) in [
+        (
+            "au-pair",
+            "Au pair\nLived with a family in Lyon for two years.\n",
+        ),
+        ("tax", "Tax accountant\nCorporate returns, VAT, audits.\n"),
+        ("welder", "Welder\nMIG and TIG welding of steel frames.\n"),
+    ] {
+        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("job.txt"), "Nanny\n").unwrap();
+    ok(dir.path(), &["index", "profiles"]);
+    let ranked = |extra: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["query", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("job.txt");
+        let v: serde_json::Value = serde_json::from_str(&ok(dir.path(), &args)).unwrap();
+        v["results"].as_array().unwrap().clone()
+    };
+    let results = ranked(&[]);
+    assert_eq!(results[0]["id"], "au-pair", "{results:#?}");
+    let occupation = results[0]["explanation"]["occupation"].as_str().unwrap();
+    assert!(
+        occupation.contains("nanny") || occupation.contains("au pair"),
+        "{occupation}"
+    );
+    let text = ok(dir.path(), &["query", "--explain", "job.txt"]);
+    assert!(text.contains("occupation shared with the job"), "{text}");
+    assert!(
+        ranked(&["--bm25-only"])
+            .iter()
+            .all(|r| r["id"] != "au-pair"),
+        "plain BM25 has no word to find it by"
     );
 }

@@ -5,11 +5,15 @@
 //! Both are loaded once per process and shared.
 
 mod language;
+mod occupation;
 mod rows;
 mod taxonomy;
 mod tokenizer;
 
+pub use occupation::{OccupationId, OccupationTable, Occupations};
 pub use taxonomy::{Mention, Skill, SkillId, Taxonomy};
+
+use language::FunctionWords;
 
 const TITLES: &str = include_str!("../../data/taxonomy/titles.tsv");
 const PLACES: &str = include_str!("../../data/places.tsv");
@@ -17,12 +21,14 @@ const TITLES_AUTOMATON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/titles
 const PLACES_AUTOMATON: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/places.daac"));
 
 /// The vocabularies extraction reads text with: skills, job titles and places, each
-/// with aliases in both languages.
+/// with aliases in both languages, and the occupations titles are read as.
 #[derive(Debug)]
 pub struct Lexicon {
     pub(crate) skills: Taxonomy,
     pub(crate) titles: Taxonomy,
     pub(crate) places: Taxonomy,
+    pub(crate) occupations: OccupationTable,
+    languages: FunctionWords,
 }
 
 impl Lexicon {
@@ -32,27 +38,64 @@ impl Lexicon {
         Lexicon::with_skills(Taxonomy::builtin())
     }
 
-    /// The built-in title and place vocabularies with the given skill taxonomy.
+    /// The built-in title, place and occupation vocabularies with the given skill
+    /// taxonomy.
     pub fn with_skills(skills: Taxonomy) -> Lexicon {
-        // Titles build on a second thread while places build here.
-        let (titles, places) = std::thread::scope(|scope| {
-            let titles = scope.spawn(|| Taxonomy::precompiled(TITLES, TITLES_AUTOMATON));
+        // Occupations and titles build on a second thread while places build here.
+        let (titles, places, occupations) = std::thread::scope(|scope| {
+            let built = scope.spawn(|| {
+                (
+                    Taxonomy::precompiled(TITLES, TITLES_AUTOMATON),
+                    OccupationTable::builtin(),
+                )
+            });
             let places = Taxonomy::precompiled(PLACES, PLACES_AUTOMATON);
-            (
-                titles.join().unwrap_or_else(|_| Taxonomy::from_tsv("")),
-                places,
-            )
+            let (titles, occupations) = built
+                .join()
+                .unwrap_or_else(|_| (Taxonomy::from_tsv(""), OccupationTable::from_tsv("")));
+            (titles, places, occupations)
         });
         Lexicon {
             skills,
             titles,
             places,
+            occupations,
+            languages: FunctionWords::builtin(),
         }
     }
 
     /// The skill taxonomy.
     pub fn skills(&self) -> &Taxonomy {
         &self.skills
+    }
+
+    /// The occupations job titles are read as.
+    pub fn occupations(&self) -> &OccupationTable {
+        &self.occupations
+    }
+
+    /// Whether `text` is in English (or in no language matcher tells from English:
+    /// Chinese, a bare title).
+    pub(crate) fn is_english(&self, text: &str) -> bool {
+        self.languages.detect(text) == 0
+    }
+
+    /// What a holder of these titles does, as occupations: each of `titles` (the title
+    /// as written, its normalised names) read on its own and the readings averaged, so
+    /// that a Chinese title known to the title vocabulary is read through its English
+    /// name.
+    pub(crate) fn read_titles<'t>(&self, titles: impl IntoIterator<Item = &'t str>) -> Occupations {
+        let mut seen: Vec<String> = Vec::new();
+        let mut readings = Vec::new();
+        for t in titles {
+            let key = t.trim().to_lowercase();
+            if key.is_empty() || seen.contains(&key) {
+                continue;
+            }
+            readings.push(self.occupations.classify(t));
+            seen.push(key);
+        }
+        Occupations::mean(&readings)
     }
 }
 pub(crate) use tokenizer::is_han;

@@ -1,6 +1,12 @@
-//! Title similarity: the job's normalised title among the profile's titles (1.0 when it
-//! is the profile's most prominent, 0.8 when it is held elsewhere), or else the overlap
-//! of title words between the job title and the profile headline.
+//! Title similarity: the best of three readings of "does this person do this job?"
+//!
+//! - the job's normalised title among the profile's titles (1.0 when it is the
+//!   profile's most prominent, 0.8 when it is held elsewhere);
+//! - the overlap of the occupations the two titles are read as (ESCO and O*NET, see
+//!   [`OccupationTable`](crate::OccupationTable)): "nanny" and "au pair" share no word
+//!   but are one occupation;
+//! - the overlap of title words between the job title and the profile headline, at most
+//!   0.7.
 
 use super::{Candidate, Feature, JobContext};
 
@@ -20,11 +26,12 @@ impl Feature for Title {
         if let Some(pos) = titles.iter().position(|t| job.job.titles.contains(t)) {
             return Some(if pos == 0 { 1.0 } else { 0.8 });
         }
+        let occupation = job.job.occupations.similarity(&c.facts.occupations).0;
         if job.title_terms.is_empty() || c.headline_terms.is_empty() {
-            return Some(0.0);
+            return Some(occupation);
         }
         let shared = job.title_terms.intersection(&c.headline_terms).count() as f32;
         let union = job.title_terms.union(&c.headline_terms).count() as f32;
-        Some(0.7 * shared / union)
+        Some(occupation.max(0.7 * shared / union))
     }
 }

@@ -34,7 +34,8 @@ pub struct Weights {
     pub preferred_skills: f32,
     /// Partial credit for related skills.
     pub related_skills: f32,
-    /// Title similarity.
+    /// Title similarity. With a title weight of 0 the job's occupations are not
+    /// searched either, so BM25 alone (`bm25_only`) stays plain BM25.
     pub title: f32,
     /// Years of experience against the minimum.
     pub years: f32,

@@ -18,8 +18,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 
-pub(crate) use schema::Fields;
 pub use schema::SCHEMA_VERSION;
+pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
 
 /// The file, beside Tantivy's own, that records which matcher schema the index has.
 const MARKER: &str = "matcher-index.json";

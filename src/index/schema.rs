@@ -8,10 +8,10 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::TOKENIZER_NAME;
+use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -33,6 +33,29 @@ pub(crate) struct Fields {
     pub skills: Field,
     /// The profile's [`ProfileFacts`](crate::ProfileFacts) as JSON: what re-ranking reads.
     pub facts: Field,
+    /// The occupations the profile's title is read as ([`occupation_tokens`]): so that a
+    /// job finds the holders of its occupation under any title.
+    pub occupations: Field,
+}
+
+/// Occupations with a smaller share than this are not indexed.
+const INDEXED_SHARE: f32 = 0.1;
+
+/// The term of an occupation in the `occupations` field.
+pub(crate) fn occupation_term(id: OccupationId) -> String {
+    format!("o{id}")
+}
+
+/// The `occupations` field's text: each occupation of a share of at least
+/// [`INDEXED_SHARE`] as its term, repeated once per quarter share (at least once), so
+/// that BM25's term frequency follows the share.
+pub(crate) fn occupation_tokens(occupations: &Occupations) -> String {
+    let mut out = Vec::new();
+    for &(id, share) in occupations.0.iter().filter(|(_, s)| *s >= INDEXED_SHARE) {
+        let n = ((share * 4.0).round() as usize).max(1);
+        out.extend(std::iter::repeat_n(occupation_term(id), n));
+    }
+    out.join(" ")
 }
 
 pub(crate) fn build() -> (Schema, Fields) {
@@ -53,6 +76,14 @@ pub(crate) fn build() -> (Schema, Fields) {
         body: b.add_text_field("body", text(true)),
         skills: b.add_text_field("skills", STRING),
         facts: b.add_bytes_field("facts", STORED),
+        occupations: b.add_text_field(
+            "occupations",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer("whitespace")
+                    .set_index_option(IndexRecordOption::WithFreqs),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -68,6 +99,7 @@ impl Fields {
             body: schema.get_field("body").ok()?,
             skills: schema.get_field("skills").ok()?,
             facts: schema.get_field("facts").ok()?,
+            occupations: schema.get_field("occupations").ok()?,
         })
     }
 }

@@ -109,6 +109,9 @@ pub fn write_explained(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
         if !facts.is_empty() {
             writeln!(w, "     profile:  {}", facts.join(" · "))?;
         }
+        if let Some(o) = &e.occupation {
+            writeln!(w, "     occupation shared with the job: {o}")?;
+        }
         for s in &e.matched_required {
             writeln!(w, "     ✓ required  {} «{}»", pad(&s.skill, 24), s.quote)?;
         }

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::{Lexicon, Taxonomy};
+use crate::analysis::{Lexicon, Occupations, Taxonomy};
 use crate::ingest::{Format, Text};
 
 pub use facts::Education;
@@ -144,6 +144,10 @@ pub struct ProfileFacts {
     pub education: Option<Education>,
     /// Normalised titles.
     pub titles: Vec<String>,
+    /// What the profile's current title is, as occupations (absent in indexes of
+    /// schema version 3 and earlier).
+    #[serde(default, skip_serializing_if = "Occupations::is_empty")]
+    pub occupations: Occupations,
     /// Normalised location.
     pub location: Option<String>,
 }
@@ -270,6 +274,10 @@ pub struct Profile {
     pub education: Option<Education>,
     /// Job titles held or sought, normalised (most prominent first).
     pub titles: Vec<String>,
+    /// The headline and the first normalised title read as occupations (ids into
+    /// [`Lexicon::occupations`]).
+    #[serde(skip)]
+    pub occupations: Occupations,
     /// Positions held: a title with the dates on its line (most recent first as written).
     pub positions: Vec<Position>,
     /// Where the candidate is based (normalised place name).
@@ -383,6 +391,14 @@ impl Profile {
             }
         }
         titles.truncate(MAX_TITLES);
+        // The occupation vocabularies are English: a Romanian or German résumé's title
+        // words would be read as whatever English title happens to share a word. A
+        // Chinese one is read through its normalised (English) title names.
+        let occupations = if lexicon.is_english(&ranking_text) {
+            lexicon.read_titles(headline.iter().chain(titles.first()).map(String::as_str))
+        } else {
+            Occupations::default()
+        };
         let location = match &stated.location {
             Some(place) => Some(normal_place(place, &lexicon.places)),
             None => location(&ranking_text, &lexicon.places, 8),
@@ -428,6 +444,7 @@ impl Profile {
             years_source,
             education,
             titles,
+            occupations,
             positions,
             location,
             languages,
@@ -446,6 +463,7 @@ impl Profile {
             years: self.years_of_experience,
             education: self.education,
             titles: self.titles.clone(),
+            occupations: self.occupations.clone(),
             location: self.location.clone(),
         }
     }

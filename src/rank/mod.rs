@@ -88,6 +88,10 @@ pub struct Explanation {
     /// The profile's location.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The occupation the job's and the profile's titles share most, when they share
+    /// one (ESCO or O*NET preferred title): why a differently worded title counted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
 }
 
 /// One feature's part in a score.
@@ -423,6 +427,12 @@ impl Ranker<'_> {
             years: c.facts.years,
             education: c.facts.education,
             location: c.facts.location.clone(),
+            occupation: ctx
+                .job
+                .occupations
+                .similarity(&c.facts.occupations)
+                .1
+                .map(|id| self.lexicon.occupations().name(id).to_string()),
         };
         (score, explanation)
     }

@@ -3,8 +3,10 @@
 //! The job's text goes through the same analyzer as the profiles. Every distinct term
 //! becomes one optional clause on the profile body, weighted by how often the job says
 //! it (1 + ln tf, so a repeated word counts more but not linearly); the job title's
-//! terms also search the profile headline. Tantivy scores the disjunction with BM25 and
-//! keeps the best `limit` documents with block-max WAND.
+//! terms also search the profile headline, and the occupations the title is read as
+//! search the profiles' occupations, so that a job finds the holders of its occupation
+//! whatever their title says ("nanny" finds "au pair"). Tantivy scores the disjunction
+//! with BM25 and keeps the best `limit` documents with block-max WAND.
 
 use std::collections::BTreeMap;
 
@@ -13,13 +15,22 @@ use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, Te
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Searcher, Term};
 
-use crate::analysis::Analyzer;
+use crate::analysis::{Analyzer, Lexicon};
 use crate::error::Result;
-use crate::index::Fields;
+use crate::index::{Fields, occupation_term};
 use crate::job::Job;
 
 /// Extra weight of a job-title term searched in the profile headline.
 const HEADLINE_BOOST: f32 = 1.5;
+/// Weight of the job's occupations searched in the profiles' occupations, times each
+/// occupation's share.
+const OCCUPATION_BOOST: f32 = 2.0;
+/// Occupations of a smaller share of the job title are not searched.
+const SEARCHED_SHARE: f32 = 0.05;
+/// How much the words of the job's occupations weigh on the headline, all together,
+/// against the title's own words. On the TalentCLEF 2025 title set, anything from 0.07
+/// to 0.67 gave MAP 0.455–0.458 (0.412 without): the value is not sharp.
+const EXPANSION_WEIGHT: f32 = 0.2;
 
 /// The weighted terms of a job, in term order (deterministic).
 #[derive(Debug, Clone)]
@@ -28,9 +39,13 @@ pub(crate) struct JobTerms {
     pub body: BTreeMap<String, f32>,
     /// Title terms.
     pub title: BTreeMap<String, f32>,
+    /// Occupation terms of the title, with their weights.
+    pub occupations: BTreeMap<String, f32>,
 }
 
 impl JobTerms {
+    /// The job's words: every term of its text on the body, its title's terms on the
+    /// headline.
     pub(crate) fn new(analyzer: &Analyzer, job: &Job) -> JobTerms {
         let mut tf: BTreeMap<String, u32> = BTreeMap::new();
         analyzer.for_each_term(&job.text, |t, _| *tf.entry(t.to_string()).or_default() += 1);
@@ -43,7 +58,32 @@ impl JobTerms {
             .into_iter()
             .map(|t| (t, HEADLINE_BOOST))
             .collect();
-        JobTerms { body, title }
+        JobTerms {
+            body,
+            title,
+            occupations: BTreeMap::new(),
+        }
+    }
+
+    /// Search by the job's occupations too: the occupations themselves, and on the
+    /// headline the words of the titles of those it is confidently read as, together
+    /// weighing [`EXPANSION_WEIGHT`] of the title's own terms ("nanny" also searches
+    /// "child", "minder", "au pair" …).
+    pub(crate) fn add_occupations(&mut self, analyzer: &Analyzer, lexicon: &Lexicon, job: &Job) {
+        let n_title = self.title.len() as f32;
+        for (word, share) in lexicon.occupations().words_of(&job.occupations) {
+            for t in analyzer.terms(word) {
+                *self.title.entry(t).or_default() +=
+                    EXPANSION_WEIGHT * HEADLINE_BOOST * share * n_title;
+            }
+        }
+        self.occupations = job
+            .occupations
+            .0
+            .iter()
+            .filter(|(_, share)| *share >= SEARCHED_SHARE)
+            .map(|&(id, share)| (occupation_term(id), OCCUPATION_BOOST * share))
+            .collect();
     }
 
     /// Keep the `max` body terms that weigh most in BM25 (weight × idf on the body
@@ -93,6 +133,11 @@ impl JobTerms {
             self.title
                 .iter()
                 .map(|(t, w)| clause(fields.headline, t, *w)),
+        );
+        clauses.extend(
+            self.occupations
+                .iter()
+                .map(|(t, w)| clause(fields.occupations, t, *w)),
         );
         if must_have.is_empty() {
             return Box::new(BooleanQuery::new(clauses));
