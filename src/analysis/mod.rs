@@ -41,19 +41,18 @@ impl Lexicon {
     /// The built-in title, place and occupation vocabularies with the given skill
     /// taxonomy.
     pub fn with_skills(skills: Taxonomy) -> Lexicon {
-        // Occupations and titles build on a second thread while places build here.
+        // Titles and occupations build on threads of their own while places build here.
         let (titles, places, occupations) = std::thread::scope(|scope| {
-            let built = scope.spawn(|| {
-                (
-                    Taxonomy::precompiled(TITLES, TITLES_AUTOMATON),
-                    OccupationTable::builtin(),
-                )
-            });
+            let titles = scope.spawn(|| Taxonomy::precompiled(TITLES, TITLES_AUTOMATON));
+            let occupations = scope.spawn(OccupationTable::builtin);
             let places = Taxonomy::precompiled(PLACES, PLACES_AUTOMATON);
-            let (titles, occupations) = built
-                .join()
-                .unwrap_or_else(|_| (Taxonomy::from_tsv(""), OccupationTable::from_tsv("")));
-            (titles, places, occupations)
+            (
+                titles.join().unwrap_or_else(|_| Taxonomy::from_tsv("")),
+                places,
+                occupations
+                    .join()
+                    .unwrap_or_else(|_| OccupationTable::from_tsv("")),
+            )
         });
         Lexicon {
             skills,

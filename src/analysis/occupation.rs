@@ -24,6 +24,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use serde::{Deserialize, Serialize};
 
 const BUILTIN: &str = include_str!("../../data/taxonomy/occupations.tsv");
@@ -96,14 +98,14 @@ impl Occupations {
 struct Classification {
     /// Id of its first occupation in the table.
     first: OccupationId,
-    /// Folded title → occupations listing it verbatim.
-    exact: HashMap<String, Vec<OccupationId>>,
-    /// Word → (occupation, how often its titles use the word).
-    postings: HashMap<String, Vec<(OccupationId, u16)>>,
+    /// Title (lower-cased, whitespace folded) → occupations listing it verbatim.
+    exact: FxHashMap<&'static str, Vec<OccupationId>>,
+    /// Word (id in the table's vocabulary) → (occupation, how often its titles use it).
+    postings: FxHashMap<WordId, Vec<(OccupationId, u16)>>,
     /// Words in each occupation's titles, by id − `first`.
     lengths: Vec<u32>,
     /// Each occupation's distinct words with their counts, by id − `first`.
-    bags: Vec<Vec<(String, u16)>>,
+    bags: Vec<Vec<(WordId, u16)>>,
     average_length: f32,
 }
 
@@ -114,28 +116,32 @@ impl Classification {
     fn new(first: OccupationId) -> Classification {
         Classification {
             first,
-            exact: HashMap::new(),
-            postings: HashMap::new(),
+            exact: FxHashMap::default(),
+            postings: FxHashMap::default(),
             lengths: Vec::new(),
             bags: Vec::new(),
             average_length: 0.0,
         }
     }
 
-    fn add(&mut self, id: OccupationId, titles: &[&str]) {
-        let mut counts: HashMap<String, u16> = HashMap::new();
+    /// Add an occupation with its titles, lower-cased and whitespace-folded.
+    fn add(&mut self, id: OccupationId, titles: &[&'static str], vocabulary: &mut Vocabulary) {
+        let mut bag: Vec<(WordId, u16)> = Vec::new();
         let mut length = 0;
-        for title in titles {
-            self.exact.entry(fold(title)).or_default().push(id);
+        for &title in titles {
+            self.exact.entry(title).or_default().push(id);
             for w in words(title) {
-                *counts.entry(w).or_default() += 1;
+                let w = vocabulary.intern(w);
+                match bag.iter_mut().find(|(x, _)| *x == w) {
+                    Some((_, n)) => *n = n.saturating_add(1),
+                    None => bag.push((w, 1)),
+                }
                 length += 1;
             }
         }
-        let mut bag: Vec<(String, u16)> = counts.into_iter().collect();
-        bag.sort();
-        for (w, n) in &bag {
-            self.postings.entry(w.clone()).or_default().push((id, *n));
+        bag.sort_unstable();
+        for &(w, n) in &bag {
+            self.postings.entry(w).or_default().push((id, n));
         }
         self.bags.push(bag);
         self.lengths.push(length);
@@ -150,19 +156,22 @@ impl Classification {
     }
 
     /// The title's distribution over this classification's occupations.
-    fn read(&self, title: &str, out: &mut Vec<(OccupationId, f32)>) {
-        if let Some(ids) = self.exact.get(&fold(title)) {
+    fn read(&self, title: &str, vocabulary: &Vocabulary, out: &mut Vec<(OccupationId, f32)>) {
+        let title = fold(title);
+        if let Some(ids) = self.exact.get(title.as_str()) {
             let share = 1.0 / ids.len() as f32;
             out.extend(ids.iter().map(|&id| (id, share)));
             return;
         }
         // Sorted, so that every process adds the same floats in the same order.
-        let mut query: BTreeMap<String, f32> = BTreeMap::new();
-        for w in words(title) {
-            *query.entry(w).or_default() += 1.0;
+        let mut query: BTreeMap<WordId, f32> = BTreeMap::new();
+        for w in words(&title) {
+            if let Some(w) = vocabulary.get(w) {
+                *query.entry(w).or_default() += 1.0;
+            }
         }
         let n = self.lengths.len() as f32;
-        let mut scores: HashMap<OccupationId, f32> = HashMap::new();
+        let mut scores: FxHashMap<OccupationId, f32> = FxHashMap::default();
         for (w, qtf) in &query {
             let Some(list) = self.postings.get(w) else {
                 continue;
@@ -187,12 +196,39 @@ impl Classification {
     }
 }
 
+/// Index of a word in a [`Vocabulary`].
+type WordId = u32;
+
+/// The words of all titles, each stored once.
+#[derive(Default)]
+struct Vocabulary {
+    ids: FxHashMap<&'static str, WordId>,
+    words: Vec<&'static str>,
+}
+
+impl Vocabulary {
+    fn intern(&mut self, word: &'static str) -> WordId {
+        if let Some(&id) = self.ids.get(word) {
+            return id;
+        }
+        let id = self.words.len() as WordId;
+        self.ids.insert(word, id);
+        self.words.push(word);
+        id
+    }
+
+    fn get(&self, word: &str) -> Option<WordId> {
+        self.ids.get(word).copied()
+    }
+}
+
 /// The occupation table with its two classifications, read to classify titles.
 pub struct OccupationTable {
-    codes: Vec<String>,
+    codes: Vec<&'static str>,
     /// Preferred title of each occupation.
-    names: Vec<String>,
+    names: Vec<&'static str>,
     classifications: Vec<Classification>,
+    vocabulary: Vocabulary,
 }
 
 impl std::fmt::Debug for OccupationTable {
@@ -209,41 +245,45 @@ impl OccupationTable {
         OccupationTable::from_tsv(BUILTIN)
     }
 
-    /// A table from rows `code<TAB>title|title|…` (`#` comments and a `code` header
-    /// skipped); the code's prefix before `:` names its classification (`esco`,
-    /// `onet`), rows of one classification together.
-    pub(crate) fn from_tsv(text: &str) -> OccupationTable {
+    /// A table from rows `code<TAB>name<TAB>title|title|…`, titles lower-cased and
+    /// whitespace-folded (`#` comments and a `code` header skipped); the code's prefix
+    /// before `:` names its classification (`esco`, `onet`), rows of one classification
+    /// together. The table borrows every string: building it copies no text.
+    pub(crate) fn from_tsv(text: &'static str) -> OccupationTable {
         let mut table = OccupationTable {
             codes: Vec::new(),
             names: Vec::new(),
             classifications: Vec::new(),
+            vocabulary: Vocabulary::default(),
         };
-        let mut current: Option<(String, Classification)> = None;
+        let mut current: Option<(&str, Classification)> = None;
         for line in text.lines() {
             if line.starts_with('#') || line.starts_with("code\t") || line.trim().is_empty() {
                 continue;
             }
-            let Some((code, titles)) = line.split_once('\t') else {
+            let mut cells = line.splitn(3, '\t');
+            let (Some(code), Some(name), Some(titles)) = (cells.next(), cells.next(), cells.next())
+            else {
                 continue;
             };
-            let titles: Vec<&str> = titles.split('|').filter(|t| !t.is_empty()).collect();
-            let Some(name) = titles.first() else {
+            let titles: Vec<&'static str> = titles.split('|').filter(|t| !t.is_empty()).collect();
+            if titles.is_empty() {
                 continue;
-            };
-            let scheme = code.split_once(':').map_or("", |(s, _)| s);
+            }
+            let scheme: &str = code.split_once(':').map_or("", |(s, _)| s);
             let id = table.codes.len() as OccupationId;
-            if current.as_ref().is_none_or(|(s, _)| s != scheme) {
+            if current.as_ref().is_none_or(|(s, _)| *s != scheme) {
                 if let Some((_, mut c)) = current.take() {
                     c.finish();
                     table.classifications.push(c);
                 }
-                current = Some((scheme.to_string(), Classification::new(id)));
+                current = Some((scheme, Classification::new(id)));
             }
             if let Some((_, c)) = current.as_mut() {
-                c.add(id, &titles);
+                c.add(id, &titles, &mut table.vocabulary);
             }
-            table.codes.push(code.to_string());
-            table.names.push(name.to_string());
+            table.codes.push(code);
+            table.names.push(name);
         }
         if let Some((_, mut c)) = current {
             c.finish();
@@ -265,7 +305,7 @@ impl OccupationTable {
     pub fn classify(&self, title: &str) -> Occupations {
         let mut out = Vec::new();
         for c in &self.classifications {
-            c.read(title, &mut out);
+            c.read(title, &self.vocabulary, &mut out);
         }
         out.retain(|&(_, w)| w >= MIN_SHARE);
         out.sort_by_key(|&(id, _)| id);
@@ -283,8 +323,9 @@ impl OccupationTable {
             };
             let i = (id - c.first) as usize;
             let total = c.lengths[i].max(1) as f32;
-            for (w, n) in &c.bags[i] {
-                out.push((w, share * f32::from(*n) / total));
+            for &(w, n) in &c.bags[i] {
+                let word = self.vocabulary.words[w as usize];
+                out.push((word, share * f32::from(n) / total));
             }
         }
         out
@@ -303,12 +344,12 @@ impl OccupationTable {
 
     /// An occupation's preferred title.
     pub fn name(&self, id: OccupationId) -> &str {
-        self.names.get(id as usize).map_or("", String::as_str)
+        self.names.get(id as usize).copied().unwrap_or("")
     }
 
     /// An occupation's code (`esco:…`, `onet:…`).
     pub fn code(&self, id: OccupationId) -> &str {
-        self.codes.get(id as usize).map_or("", String::as_str)
+        self.codes.get(id as usize).copied().unwrap_or("")
     }
 
     /// How many occupations the table holds.
@@ -331,24 +372,23 @@ fn fold(title: &str) -> String {
         .join(" ")
 }
 
-/// A title's words: lowercased runs of letters and digits.
-fn words(title: &str) -> impl Iterator<Item = String> + '_ {
+/// A lower-cased title's words: its runs of letters and digits.
+fn words(title: &str) -> impl Iterator<Item = &str> {
     title
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const TABLE: &str = "code\ttitles\n\
-        esco:1\tnanny|au pair|child minder\n\
-        esco:2\ttax accountant|tax adviser\n\
-        esco:3\tsoftware developer|programmer|software engineer\n\
-        onet:1\tChildcare Workers|Nanny|Babysitter\n\
-        onet:2\tSoftware Developers|Java Developer|Hadoop Developer\n";
+    const TABLE: &str = "code\tname\ttitles\n\
+        esco:1\tnanny\tnanny|au pair|child minder\n\
+        esco:2\ttax accountant\ttax accountant|tax adviser\n\
+        esco:3\tsoftware developer\tsoftware developer|programmer|software engineer\n\
+        onet:1\tChildcare Workers\tchildcare workers|nanny|babysitter\n\
+        onet:2\tSoftware Developers\tsoftware developers|java developer|hadoop developer\n";
 
     #[test]
     fn verbatim_titles_take_their_occupations_whole() {
