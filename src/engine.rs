@@ -456,9 +456,26 @@ impl Matcher {
         if let Some(max) = options.max_terms {
             terms.keep_best(&searcher, &store.fields, max);
         }
-        let query = terms.query(&store.fields, &must_have);
         let depth = options.depth.max(options.top);
+        let mut query = terms.query(&store.fields, &must_have);
+        if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
+            let first = retrieve::candidates(&searcher, query.as_ref(), feedback.profiles)?;
+            // Fewer matches than that are no consensus to learn from, and a search for a
+            // rare word should find what has it, not what resembles it.
+            if first.len() == feedback.profiles {
+                let mut searched = terms.clone();
+                searched.add_feedback(
+                    &searcher,
+                    &store.fields,
+                    &self.analyzer,
+                    &first,
+                    feedback,
+                )?;
+                query = searched.query(&store.fields, &must_have);
+            }
+        }
         let candidates = retrieve::candidates(&searcher, query.as_ref(), depth)?;
+        // Explanations list the job's own terms, not those feedback added.
         let results = self.install(|| ranker.rank(job, &terms, candidates, options))?;
         Ok(Ranking {
             job_id: job.id.clone(),

@@ -60,3 +60,4 @@ pub use output::{
 };
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
 pub use rank::{Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking, RelatedCredit};
+pub use retrieve::Feedback;

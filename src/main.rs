@@ -25,7 +25,7 @@ struct Cli {
     /// related_skills, title, years, education, location).
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "bm25_only")]
     weights: Option<PathBuf>,
-    /// Rank by BM25 text relevance alone (no fit features).
+    /// Rank by BM25 text relevance alone (no fit features, no feedback search).
     #[arg(long, global = true)]
     bm25_only: bool,
     /// A skill taxonomy file that extends or overrides the built-in one (same TSV format).
@@ -164,11 +164,16 @@ struct RankArgs {
     /// Leave out profiles that contain this term (repeatable, case-insensitive).
     #[arg(long, value_name = "TERM")]
     exclude: Vec<String>,
+    /// Search once, with the job's own words only (by default a second search adds the
+    /// words of the first search's best profiles).
+    #[arg(long)]
+    no_feedback: bool,
 }
 
 impl RankArgs {
-    fn options(&self) -> RankOptions {
+    fn options(&self, bm25_only: bool) -> RankOptions {
         RankOptions {
+            feedback: (!self.no_feedback && !bm25_only).then(matcher::Feedback::default),
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,
@@ -304,6 +309,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         builder = builder.taxonomy_file(path);
     }
     let matcher = builder.build()?;
+    let bm25_only = cli.bm25_only;
     match cli.command {
         Command::PdfText { .. } => unreachable!("handled before the engine is built"),
         Command::Index {
@@ -329,7 +335,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let job = matcher.read_job(&job)?;
             let options = RankOptions {
                 details: !matches!(format, QueryFormat::Trec),
-                ..rank.options()
+                ..rank.options(bm25_only)
             };
             let ranking = matcher.rank(&job, &options)?;
             let mut out = BufWriter::new(io::stdout().lock());
@@ -377,7 +383,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let options = RankOptions {
                 // A TREC run shows neither matched terms nor snippets.
                 details: !matches!(format, RankFormat::Trec),
-                ..rank.options()
+                ..rank.options(bm25_only)
             };
             matcher.rank_streaming(&jobs, &options, |job, ranking| {
                 bar.inc(1);

@@ -12,6 +12,9 @@
 //! 5. A job finds holders of its occupation under a title that shares no word with its
 //!    own ("Nanny" finds an "Au pair"), above an unrelated profile, and says which
 //!    occupation they share; `--bm25-only` does not find them.
+//! 6. Feedback: a profile sharing no word with the job but many with its best matches
+//!    is found; with `--no-feedback` (and `--bm25-only`) it is not, and explanations
+//!    never list the words feedback added as the job's matched terms.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -331,4 +334,54 @@ fn occupations_join_titles_that_share_no_word() {
             .all(|r| r["id"] != "au-pair"),
         "plain BM25 has no word to find it by"
     );
+}
+
+#[test]
+fn feedback_finds_profiles_in_the_words_of_the_best_matches() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    // Enough matches for feedback to learn from: it needs its 20 profiles.
+    for i in 0..24 {
+        let text = format!("Rust engineer\nServices {i} on tokio and axum, tracing, sqlx.\n");
+        std::fs::write(profiles.join(format!("a{i:02}.txt")), text).unwrap();
+    }
+    for (id, text) in [
+        (
+            "c",
+            "Backend developer\nWrote tokio, axum and sqlx services with tracing.\n",
+        ),
+        ("d", "Gardener\nRoses, hedges and lawns.\n"),
+    ] {
+        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("job.txt"), "Rust engineer\n").unwrap();
+    // Without the title feature, so that occupations (engineer, developer) find nothing.
+    std::fs::write(dir.path().join("w.toml"), "title = 0\n").unwrap();
+    ok(dir.path(), &["index", "profiles"]);
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["query", "--top", "50", "--format", "json"];
+        if !extra.contains(&"--bm25-only") {
+            args.extend_from_slice(&["--weights", "w.toml"]);
+        }
+        args.extend_from_slice(extra);
+        args.push("job.txt");
+        let v: serde_json::Value = serde_json::from_str(&ok(dir.path(), &args)).unwrap();
+        let results = v["results"].as_array().unwrap();
+        for r in results {
+            for t in r["matched_terms"].as_array().unwrap() {
+                let t = t.as_str().unwrap().to_lowercase();
+                assert!(t == "rust" || t == "engineer", "{t} is not the job's word");
+            }
+        }
+        results
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let with = ids(&[]);
+    assert!(with.contains(&"c".to_string()), "{with:?}");
+    assert!(!with.contains(&"d".to_string()), "{with:?}");
+    assert!(!ids(&["--no-feedback"]).contains(&"c".to_string()));
+    assert!(!ids(&["--bm25-only"]).contains(&"c".to_string()));
 }

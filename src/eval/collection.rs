@@ -10,6 +10,7 @@ use crate::engine::{IndexOptions, Matcher};
 use crate::error::{Error, Result};
 use crate::features::{self, Weights};
 use crate::rank::RankOptions;
+use crate::retrieve::Feedback;
 
 /// A named ranking configuration.
 #[derive(Clone, Debug)]
@@ -18,22 +19,25 @@ pub struct Config {
     pub name: String,
     /// The weights it ranks with.
     pub weights: Weights,
+    /// Whether it searches a second time with feedback ([`Feedback`]).
+    pub feedback: bool,
 }
 
 impl Config {
-    /// `bm25-only`, `full` (the default weights), or `no-FEATURE` (the default weights
-    /// with one feature's weight set to zero).
+    /// `bm25-only` (no feedback either), `full` (the default weights, with feedback),
+    /// `no-feedback` (full, searching once), or `no-FEATURE` (the default weights with
+    /// one feature's weight set to zero).
     pub fn named(name: &str) -> Result<Config> {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
-            "full" => Weights::default(),
+            "full" | "no-feedback" => Weights::default(),
             other => {
                 let feature = other
                     .strip_prefix("no-")
                     .filter(|f| features::all().iter().any(|x| x.name() == *f));
                 let Some(feature) = feature else {
                     return Err(Error::usage(format!(
-                        "unknown configuration {other:?}: use bm25-only, full or no-FEATURE (FEATURE one of {})",
+                        "unknown configuration {other:?}: use bm25-only, full, no-feedback or no-FEATURE (FEATURE one of {})",
                         features::all()
                             .iter()
                             .map(|f| f.name())
@@ -47,21 +51,19 @@ impl Config {
         Ok(Config {
             name: name.to_string(),
             weights,
+            feedback: !matches!(name, "bm25-only" | "no-feedback"),
         })
     }
 
-    /// `bm25-only`, `full`, and `full` without each feature in turn.
+    /// `bm25-only`, `full`, `no-feedback`, and `full` without each feature in turn.
     pub fn ablation() -> Vec<Config> {
-        let mut out = vec![
-            Config::named("bm25-only").expect("known"),
-            Config::named("full").expect("known"),
-        ];
+        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback"]
+            .into_iter()
+            .map(|name| Config::named(name).expect("known"))
+            .collect();
         for f in features::all() {
             if f.name() != "bm25" {
-                out.push(Config {
-                    name: format!("no-{}", f.name()),
-                    weights: Weights::default().without(f.name()),
-                });
+                out.push(Config::named(&format!("no-{}", f.name())).expect("known"));
             }
         }
         out
@@ -143,6 +145,7 @@ pub fn evaluate_collection(
             top: options.top,
             weights: Some(config.weights.clone()),
             details: false,
+            feedback: config.feedback.then(Feedback::default),
             ..RankOptions::default()
         };
         let rankings = matcher

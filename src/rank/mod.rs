@@ -20,7 +20,7 @@ use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weig
 use crate::index::Fields;
 use crate::job::Job;
 use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
-use crate::retrieve::JobTerms;
+use crate::retrieve::{Feedback, JobTerms};
 
 /// How many matched terms a result lists.
 const MATCHED_TERMS: usize = 8;
@@ -157,6 +157,9 @@ pub struct RankOptions {
     /// Feature weights for this ranking; `None` uses the engine's
     /// ([`MatcherBuilder::weights`](crate::MatcherBuilder::weights)).
     pub weights: Option<Weights>,
+    /// Search a second time with the words of the first search's best profiles
+    /// ([`Feedback`]); `None` searches once. By default, `Some(Feedback::default())`.
+    pub feedback: Option<Feedback>,
 }
 
 impl Default for RankOptions {
@@ -170,6 +173,7 @@ impl Default for RankOptions {
             min_years: None,
             exclude: Vec::new(),
             weights: None,
+            feedback: Some(Feedback::default()),
         }
     }
 }

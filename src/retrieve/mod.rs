@@ -13,7 +13,8 @@ use std::collections::BTreeMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::schema::Value;
+use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, Lexicon};
 use crate::error::Result;
@@ -155,6 +156,96 @@ impl JobTerms {
             ));
         }
         Box::new(BooleanQuery::new(all))
+    }
+}
+
+/// Pseudo-relevance feedback: after a first search, the words that distinguish its best
+/// profiles join the job's query (RM3: Lavrenko and Croft 2001; Abdul-Jaleel et al.
+/// 2004). A job description names some of what its holders write; the profiles that
+/// match it best name the rest, in their own words. On the Romanian TalentCLEF set the
+/// full ranking's MAP goes from 0.786 to 0.882 with the defaults; they were chosen as
+/// the setting that lowers no set of docs/QUALITY.md (a weight of 0.5 gave 0.889 there
+/// but cost the résumé-category and Chinese sets 0.01 each; reading 10 profiles gave
+/// 0.846). The terms come from the profiles' ranking text: personal data never
+/// enters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Feedback {
+    /// How many of the first search's best profiles are read; a first search that
+    /// finds fewer adds nothing. By default, 20.
+    pub profiles: usize,
+    /// How many of their terms join the query. By default, 50.
+    pub terms: usize,
+    /// The share of the body query's weight the new terms get, in [0, 1]; the job's own
+    /// terms keep the rest. By default, 0.3.
+    pub weight: f32,
+}
+
+impl Default for Feedback {
+    fn default() -> Self {
+        Feedback {
+            profiles: 20,
+            terms: 50,
+            weight: 0.3,
+        }
+    }
+}
+
+impl JobTerms {
+    /// Re-weight the body terms with feedback from `top` (the first search's best
+    /// profiles, best first): each term of their text scores its frequency in each
+    /// profile relative to the profile's length, summed, times its idf; the best
+    /// `feedback.terms` share `feedback.weight` of the body weight, the job's own terms
+    /// keep the rest.
+    pub(crate) fn add_feedback(
+        &mut self,
+        searcher: &Searcher,
+        fields: &Fields,
+        analyzer: &Analyzer,
+        top: &[(f32, DocAddress)],
+        feedback: &Feedback,
+    ) -> Result<()> {
+        let mut mass: BTreeMap<String, f32> = BTreeMap::new();
+        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        for (_, address) in top.iter().take(feedback.profiles) {
+            let doc: TantivyDocument = searcher.doc(*address)?;
+            let Some(body) = doc.get_first(fields.body).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            counts.clear();
+            let mut length = 0u32;
+            analyzer.for_each_term(body, |t, _| {
+                *counts.entry(t.to_string()).or_default() += 1;
+                length += 1;
+            });
+            for (t, n) in &counts {
+                *mass.entry(t.clone()).or_default() += *n as f32 / length.max(1) as f32;
+            }
+        }
+        let n = searcher.num_docs() as f32;
+        let mut ranked: Vec<(f32, String)> = mass
+            .into_iter()
+            .map(|(t, m)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(fields.body, &t))
+                    .unwrap_or(0) as f32;
+                (m * (1.0 + (n - df + 0.5) / (df + 0.5)).ln(), t)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.truncate(feedback.terms);
+        let total: f32 = ranked.iter().map(|(v, _)| v).sum();
+        if total <= 0.0 {
+            return Ok(());
+        }
+        let share = feedback.weight.clamp(0.0, 1.0);
+        let job_weight: f32 = self.body.values().sum();
+        for w in self.body.values_mut() {
+            *w *= 1.0 - share;
+        }
+        for (v, t) in ranked {
+            *self.body.entry(t).or_default() += share * job_weight * v / total;
+        }
+        Ok(())
     }
 }
 
