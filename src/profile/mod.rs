@@ -660,13 +660,18 @@ fn headline(ranking_text: &str) -> Option<String> {
         if labelled.is_some() {
             return labelled;
         }
-        // Header lines are cells ("王立群 | Java高级开发工程师 | 杭州"): the title is the
-        // first cell that reads like one once personal data is blanked.
+        // Header lines are cells ("王立群 | Java高级开发工程师 | 杭州", "Chief Financial
+        // Officer · Hong Kong · e-mail"): the title is the first cell that reads like one
+        // once personal data is blanked.
         let cell = line
-            .split(['|', '｜'])
+            .split(['|', '｜', '·', '•'])
             .map(str::trim)
             .find(|c| c.chars().any(char::is_alphanumeric));
         let Some(cell) = cell else { continue };
+        // What is left of a name line once the name is blanked ("JANE DOE, CPA").
+        if cell.starts_with([',', '，']) {
+            continue;
+        }
         let n = cell.chars().count();
         if !(3..=80).contains(&n)
             || cell.ends_with(['。', '.', '：', ':'])
@@ -687,6 +692,13 @@ mod tests {
 
     /// Regression: decorated section headings ("【个人简介】", "== Technical Skills ==")
     /// were taken for the headline, which the title feature then read.
+    #[test]
+    fn name_line_remainders_are_not_headlines() {
+        // "CATHERINE BROOKS, CPA" with the name blanked, then a `·`-separated header.
+        let text = "                 , CPA\nChief Financial Officer · Hong Kong · \n";
+        assert_eq!(headline(text).as_deref(), Some("Chief Financial Officer"));
+    }
+
     #[test]
     fn decorated_section_headings_are_not_headlines() {
         assert_eq!(
