@@ -240,7 +240,9 @@ struct DateMatch {
 pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
     let mut out = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
-        if is_school_line(line) {
+        // A range starts at a year: a line without a digit has none (and most lines of a
+        // résumé have none; the pattern is costly, its \b being Unicode-aware).
+        if !line.bytes().any(|b| b.is_ascii_digit()) || is_school_line(line) {
             continue;
         }
         let dates: Vec<DateMatch> = DATE
