@@ -9,6 +9,11 @@
 //! 3. Rankings of all bundled jobs are byte-identical with 1 thread and with 4.
 //! 4. Hard filters hold: `--require`, `--min-years`, `--exclude`; `--weights` and
 //!    `--bm25-only` change the scores; a bad weights file is refused naming the file.
+//! 5. A result is the same whichever `--top` returns it — score, explanation, quotes,
+//!    snippet — with and without `--exclude` (which reads every candidate's text): only
+//!    the results returned are explained, by the same arithmetic that ranked them.
+//! 6. The default postings budget leaves a small index's rankings alone (identical to
+//!    `--max-postings 0`, no budget), and a tight budget does apply.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -287,4 +292,53 @@ fn filters_and_weights() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+#[test]
+fn a_result_is_the_same_whichever_top_returns_it() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let results = |top: &str, extra: &[&str], job: &str| -> Vec<serde_json::Value> {
+        let mut args = vec!["query", "--format", "json", "--top", top];
+        args.extend_from_slice(extra);
+        args.push(job);
+        let v: serde_json::Value = serde_json::from_str(&ok(ws.path(), &args)).unwrap();
+        v["results"].as_array().unwrap().clone()
+    };
+    for job in [
+        "corpus/jobs/zh-im-backend-lead.md",
+        "corpus/jobs/en-cloud-iot-architect.md",
+    ] {
+        for extra in [&[][..], &["--exclude", "java"][..]] {
+            let few = results("3", extra, job);
+            let many = results("40", extra, job);
+            assert_eq!(few.len(), 3, "{job} {extra:?}");
+            assert!(many.len() > 10, "{job} {extra:?}");
+            assert_eq!(few[..], many[..3], "{job} {extra:?}");
+            assert!(
+                !few[0]["explanation"]["matched_required"][0]["quote"]
+                    .as_str()
+                    .unwrap()
+                    .is_empty(),
+                "{job}: {}",
+                few[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_postings_budget_leaves_a_small_index_alone() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let rank = |extra: &[&str]| {
+        let mut args = vec!["rank", "--top", "100", "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        args.push("corpus/jobs");
+        ok(ws.path(), &args)
+    };
+    let default = rank(&[]);
+    assert!(default == rank(&["--max-postings", "0"]));
+    // 39 profiles: a budget of 60 postings keeps a term or two of each job.
+    assert!(default != rank(&["--max-postings", "60"]));
 }
