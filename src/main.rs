@@ -156,7 +156,8 @@ struct RankArgs {
     #[arg(long, value_name = "N")]
     max_terms: Option<usize>,
     /// Search with the job's heaviest terms whose postings (profiles containing each,
-    /// summed) fit in N: bounds a query's cost on big indexes (0: no budget).
+    /// summed) fit in N: bounds a query's cost on big indexes (default: 250000;
+    /// 0: no budget, every term).
     #[arg(long, value_name = "N")]
     max_postings: Option<u64>,
     /// Only profiles that show this skill (repeatable; any name or alias of the skill).
