@@ -26,6 +26,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let max_terms = std::env::var("MATCHER_MAX_TERMS")
         .ok()
         .and_then(|v| v.parse().ok());
+    // MATCHER_MAX_POSTINGS: the postings budget (RankOptions::max_postings; 0: none).
+    let max_postings = match std::env::var("MATCHER_MAX_POSTINGS").ok() {
+        Some(v) => Some(v.parse::<u64>()?).filter(|&n| n > 0),
+        None => RankOptions::default().max_postings,
+    };
     let start = Instant::now();
     let m = Matcher::builder().index_dir(index).build()?;
     let (jobs, errors) = m.read_jobs(&[jobs_dir]);
@@ -36,6 +41,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = RankOptions {
         top: 10,
         max_terms,
+        max_postings,
         ..RankOptions::default()
     };
     let first = Instant::now();
@@ -56,6 +62,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let batch_options = RankOptions {
         top: 100,
         max_terms,
+        max_postings,
         ..RankOptions::default()
     };
     let t = Instant::now();

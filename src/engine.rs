@@ -17,7 +17,7 @@ use tantivy::{IndexReader, Term, doc};
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::error::{Error, Result};
 use crate::features::Weights;
-use crate::index::{self, Store};
+use crate::index::{self, RescoreFacts, Store};
 use crate::ingest::{self, ReadOptions, SourceFile, Stated, Text};
 use crate::job::Job;
 use crate::profile::Profile;
@@ -337,7 +337,7 @@ impl Matcher {
                     }
                     None => report.indexed += 1,
                 }
-                let doc = document(&fields, &file.id, &path, hash, &profile)
+                let doc = document(&fields, &self.analyzer, (&file.id, &path, hash), &profile)
                     .map_err(|e| Error::input(&file.path, e))?;
                 writer.add_document(doc)?;
             }
@@ -406,7 +406,7 @@ impl Matcher {
             if let Some(profile) = profile {
                 let hash = index::content_hash(&profile.text);
                 writer.add_document(
-                    document(&store.fields, id, "", hash, profile)
+                    document(&store.fields, &self.analyzer, (id, "", hash), profile)
                         .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
                 )?;
             }
@@ -456,6 +456,9 @@ impl Matcher {
         if let Some(max) = options.max_terms {
             terms.keep_best(&searcher, &store.fields, max);
         }
+        if let Some(budget) = options.max_postings {
+            terms.keep_within(&searcher, &store.fields, budget);
+        }
         let depth = options.depth.max(options.top);
         let mut query = terms.query(&store.fields, &must_have);
         if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
@@ -471,6 +474,9 @@ impl Matcher {
                     &first,
                     feedback,
                 )?;
+                if let Some(budget) = options.max_postings {
+                    searched.keep_within(&searcher, &store.fields, budget);
+                }
                 query = searched.query(&store.fields, &must_have);
             }
         }
@@ -609,12 +615,12 @@ impl Matcher {
 /// How many files are parsed before their profiles are handed to the index writer.
 const PARSE_BATCH: usize = 4096;
 
-/// The index document of a profile.
+/// The index document of a profile; `analyzer` makes its headline's terms, which
+/// re-scoring reads from the facts column.
 fn document(
     fields: &index::Fields,
-    id: &str,
-    path: &str,
-    hash: u64,
+    analyzer: &Analyzer,
+    (id, path, hash): (&str, &str, u64),
     profile: &Profile,
 ) -> std::result::Result<tantivy::TantivyDocument, String> {
     let mut doc = doc!(
@@ -636,7 +642,12 @@ fn document(
     if !occupations.is_empty() {
         doc.add_text(fields.occupations, occupations);
     }
-    let facts = serde_json::to_vec(&profile.facts()).map_err(|e| e.to_string())?;
+    let headline_terms = profile
+        .headline
+        .as_deref()
+        .map(|h| analyzer.terms(h))
+        .unwrap_or_default();
+    let facts = RescoreFacts::new(id, profile.facts(), headline_terms).encode()?;
     doc.add_bytes(fields.facts, &facts);
     Ok(doc)
 }

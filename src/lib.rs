@@ -59,5 +59,8 @@ pub use output::{
     TREC_RUN_NAME, write_explained, write_json, write_jsonl, write_table, write_trec,
 };
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
-pub use rank::{Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking, RelatedCredit};
+pub use rank::{
+    DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking,
+    RelatedCredit,
+};
 pub use retrieve::Feedback;

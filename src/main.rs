@@ -155,6 +155,11 @@ struct RankArgs {
     /// postings over big indexes, at some cost in recall; default: all terms).
     #[arg(long, value_name = "N")]
     max_terms: Option<usize>,
+    /// Search with the job's heaviest terms whose postings (profiles containing each,
+    /// summed) fit in N: bounds a query's cost on big indexes (default: 250000;
+    /// 0: no budget, every term).
+    #[arg(long, value_name = "N")]
+    max_postings: Option<u64>,
     /// Only profiles that show this skill (repeatable; any name or alias of the skill).
     #[arg(long, value_name = "SKILL")]
     require: Vec<String>,
@@ -177,6 +182,11 @@ impl RankArgs {
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,
+            max_postings: match self.max_postings {
+                Some(0) => None,
+                Some(n) => Some(n),
+                None => RankOptions::default().max_postings,
+            },
             require: self.require.clone(),
             min_years: self.min_years,
             exclude: self.exclude.clone(),

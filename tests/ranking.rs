@@ -15,6 +15,11 @@
 //! 6. Feedback: a profile sharing no word with the job but many with its best matches
 //!    is found; with `--no-feedback` (and `--bm25-only`) it is not, and explanations
 //!    never list the words feedback added as the job's matched terms.
+//! 7. A result is the same whichever `--top` returns it — score, explanation, quotes,
+//!    snippet — with and without `--exclude` (which reads every candidate's text): only
+//!    the results returned are explained, by the same arithmetic that ranked them.
+//! 8. The default postings budget leaves a small index's rankings alone (identical to
+//!    `--max-postings 0`, no budget), and a tight budget does apply.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -384,4 +389,53 @@ fn feedback_finds_profiles_in_the_words_of_the_best_matches() {
     assert!(!with.contains(&"d".to_string()), "{with:?}");
     assert!(!ids(&["--no-feedback"]).contains(&"c".to_string()));
     assert!(!ids(&["--bm25-only"]).contains(&"c".to_string()));
+}
+
+#[test]
+fn a_result_is_the_same_whichever_top_returns_it() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let results = |top: &str, extra: &[&str], job: &str| -> Vec<serde_json::Value> {
+        let mut args = vec!["query", "--format", "json", "--top", top];
+        args.extend_from_slice(extra);
+        args.push(job);
+        let v: serde_json::Value = serde_json::from_str(&ok(ws.path(), &args)).unwrap();
+        v["results"].as_array().unwrap().clone()
+    };
+    for job in [
+        "corpus/jobs/zh-im-backend-lead.md",
+        "corpus/jobs/en-cloud-iot-architect.md",
+    ] {
+        for extra in [&[][..], &["--exclude", "java"][..]] {
+            let few = results("3", extra, job);
+            let many = results("40", extra, job);
+            assert_eq!(few.len(), 3, "{job} {extra:?}");
+            assert!(many.len() > 10, "{job} {extra:?}");
+            assert_eq!(few[..], many[..3], "{job} {extra:?}");
+            assert!(
+                !few[0]["explanation"]["matched_required"][0]["quote"]
+                    .as_str()
+                    .unwrap()
+                    .is_empty(),
+                "{job}: {}",
+                few[0]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_default_postings_budget_leaves_a_small_index_alone() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let rank = |extra: &[&str]| {
+        let mut args = vec!["rank", "--top", "100", "--format", "jsonl"];
+        args.extend_from_slice(extra);
+        args.push("corpus/jobs");
+        ok(ws.path(), &args)
+    };
+    let default = rank(&[]);
+    assert!(default == rank(&["--max-postings", "0"]));
+    // 39 profiles: a budget of 60 postings keeps a term or two of each job.
+    assert!(default != rank(&["--max-postings", "60"]));
 }

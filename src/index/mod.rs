@@ -5,6 +5,7 @@
 //! one commit per run, so an update lands whole or not at all and a killed run leaves
 //! the previous commit searchable. Tantivy's file lock keeps a second writer out.
 
+pub(crate) mod columns;
 pub(crate) mod schema;
 
 use std::collections::HashMap;
@@ -18,6 +19,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 
+pub(crate) use columns::{Columns, RescoreFacts};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
 

@@ -1,7 +1,9 @@
 //! The index schema: which profile fields are indexed, stored and fast.
 //!
 //! Only the ranking text (personal data blanked) and the headline are indexed for
-//! search. The name is stored for display and never indexed. Bump [`SCHEMA_VERSION`]
+//! search. The name is stored for display and never indexed. What re-scoring reads of
+//! every candidate — id and facts — is in fast fields (see [`columns`](super::columns));
+//! the stored document is read only for the results shown. Bump [`SCHEMA_VERSION`]
 //! whenever fields, the analyzer or extraction change what an index holds.
 
 use tantivy::schema::{
@@ -11,7 +13,7 @@ use tantivy::schema::{
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -31,7 +33,9 @@ pub(crate) struct Fields {
     /// Canonical skill names, lowercased, one token each: skill rarity (document
     /// frequency) and `--require` filters.
     pub skills: Field,
-    /// The profile's [`ProfileFacts`](crate::ProfileFacts) as JSON: what re-ranking reads.
+    /// What re-scoring reads of the profile ([`RescoreFacts`](super::RescoreFacts): its
+    /// [`ProfileFacts`](crate::ProfileFacts) and headline terms), in a fast field so that
+    /// re-scoring a candidate never reads the document store. Not stored.
     pub facts: Field,
     /// The occupations the profile's title is read as ([`occupation_tokens`]): so that a
     /// job finds the holders of its occupation under any title.
@@ -75,7 +79,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         headline: b.add_text_field("headline", text(true)),
         body: b.add_text_field("body", text(true)),
         skills: b.add_text_field("skills", STRING),
-        facts: b.add_bytes_field("facts", STORED),
+        facts: b.add_bytes_field("facts", FAST),
         occupations: b.add_text_field(
             "occupations",
             TextOptions::default().set_indexing_options(

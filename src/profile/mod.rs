@@ -144,9 +144,8 @@ pub struct ProfileFacts {
     pub education: Option<Education>,
     /// Normalised titles.
     pub titles: Vec<String>,
-    /// What the profile's current title is, as occupations (absent in indexes of
-    /// schema version 3 and earlier).
-    #[serde(default, skip_serializing_if = "Occupations::is_empty")]
+    /// What the profile's current title is, as occupations (ids into
+    /// [`Lexicon::occupations`]).
     pub occupations: Occupations,
     /// Normalised location.
     pub location: Option<String>,

@@ -87,6 +87,25 @@ impl JobTerms {
             .collect();
     }
 
+    /// The body terms, heaviest first: by weight × idf on the body field (ties by term),
+    /// each with its document frequency.
+    fn ranked(&self, searcher: &Searcher, fields: &Fields) -> Vec<(f32, String, u64)> {
+        let n = searcher.num_docs() as f32;
+        let mut ranked: Vec<(f32, String, u64)> = self
+            .body
+            .iter()
+            .map(|(t, w)| {
+                let df = searcher
+                    .doc_freq(&Term::from_field_text(fields.body, t))
+                    .unwrap_or(0);
+                let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
+                (w * idf, t.clone(), df)
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked
+    }
+
     /// Keep the `max` body terms that weigh most in BM25 (weight × idf on the body
     /// field); title terms are all kept. A long posting's hundreds of words then cost
     /// a query only its distinctive ones: "负责", "experience" and the like, in half the
@@ -95,20 +114,26 @@ impl JobTerms {
         if self.body.len() <= max {
             return;
         }
-        let n = searcher.num_docs() as f32;
-        let mut ranked: Vec<(f32, String)> = self
-            .body
-            .iter()
-            .map(|(t, w)| {
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(fields.body, t))
-                    .unwrap_or(0) as f32;
-                (w * (1.0 + (n - df + 0.5) / (df + 0.5)).ln(), t.clone())
-            })
-            .collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        for (_, t) in &ranked[max..] {
+        for (_, t, _) in &self.ranked(searcher, fields)[max..] {
             self.body.remove(t);
+        }
+    }
+
+    /// Drop the body terms that weigh least in BM25 (weight × idf) until the postings
+    /// the query reads — the sum of its body terms' document frequencies — fit in
+    /// `budget`; the heaviest term and the title terms are always kept. A query's cost grows with the postings it scans, so this
+    /// bounds it on a big index, and on an index small enough that the whole posting fits
+    /// it changes nothing. The terms it drops first are the commonest words, which add
+    /// least to any score.
+    pub(crate) fn keep_within(&mut self, searcher: &Searcher, fields: &Fields, budget: u64) {
+        let ranked = self.ranked(searcher, fields);
+        let mut total: u64 = ranked.iter().map(|(_, _, df)| df).sum();
+        for (_, t, df) in ranked.iter().skip(1).rev() {
+            if total <= budget {
+                break;
+            }
+            self.body.remove(t);
+            total -= df;
         }
     }
 

@@ -1,0 +1,174 @@
+//! Columns: what re-scoring reads of every candidate, without the document store.
+//!
+//! Ranking re-scores the BM25 top few hundred profiles of every query. Reading each
+//! one's stored document would decompress doc-store blocks holding the whole résumé text
+//! just to get at its facts, so what the features need lives in Tantivy fast fields
+//! instead (columnar, memory-mapped, one small value a document): the [`RescoreFacts`] —
+//! the profile's id, its [`ProfileFacts`] and its headline's analyzer terms, worked out
+//! once at index time rather than at every query. The stored document is
+//! read only for the results a ranking returns (name, headline and text, for the snippet,
+//! matched terms and evidence quotes).
+//!
+//! The facts are serde data, written with [postcard](https://docs.rs/postcard) (compact,
+//! not self-describing: half the bytes of JSON, and faster to read), so [`ProfileFacts`]
+//! grows fields by derive alone. Because the encoding has no field names, any change to
+//! what the facts hold — a new field included — needs a
+//! [`SCHEMA_VERSION`](super::SCHEMA_VERSION) bump so that indexes are rebuilt with it, and
+//! a field must not be skipped when serializing (no `skip_serializing_if`): a test below
+//! round-trips real and empty facts to catch that. The column is not zstd-compressed
+//! (see Cargo.toml): a compressed block costs more to open than the whole lookup.
+
+use serde::{Deserialize, Serialize};
+use tantivy::columnar::BytesColumn;
+use tantivy::{DocAddress, Searcher, TantivyError};
+
+use crate::error::{Error, Result};
+use crate::profile::ProfileFacts;
+
+/// What re-scoring knows of one profile, as the `facts` fast field holds it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub(crate) struct RescoreFacts {
+    /// The profile id: ties are broken by it. (Also in the `id` column, whose dictionary
+    /// of short keys is slow to look up one by one: a scan of ~1,000 keys a block.)
+    pub id: String,
+    /// The facts the features judge.
+    pub facts: ProfileFacts,
+    /// The analyzer terms of the profile's headline, sorted and deduplicated (what the
+    /// title feature compares the job title with).
+    pub headline_terms: Vec<String>,
+}
+
+impl RescoreFacts {
+    /// The id, facts and headline terms of a profile, the terms in canonical order.
+    pub(crate) fn new(
+        id: &str,
+        facts: ProfileFacts,
+        mut headline_terms: Vec<String>,
+    ) -> RescoreFacts {
+        headline_terms.sort_unstable();
+        headline_terms.dedup();
+        RescoreFacts {
+            id: id.to_string(),
+            facts,
+            headline_terms,
+        }
+    }
+
+    /// The bytes the `facts` fast field stores.
+    pub(crate) fn encode(&self) -> std::result::Result<Vec<u8>, String> {
+        postcard::to_stdvec(self).map_err(|e| e.to_string())
+    }
+
+    /// Read back what [`RescoreFacts::encode`] wrote.
+    pub(crate) fn decode(bytes: &[u8]) -> Result<RescoreFacts> {
+        postcard::from_bytes(bytes).map_err(|e| {
+            corrupt(format!(
+                "facts column: {e} (an index written by another build? rebuild it)"
+            ))
+        })
+    }
+}
+
+/// The facts column of every segment of one searcher: open it once per query, then
+/// read any candidate's facts by its address.
+pub(crate) struct Columns {
+    segments: Vec<Option<BytesColumn>>,
+}
+
+impl Columns {
+    /// Open the facts column of every segment of `searcher`.
+    pub(crate) fn open(searcher: &Searcher) -> Result<Columns> {
+        let mut segments = Vec::with_capacity(searcher.segment_readers().len());
+        for segment in searcher.segment_readers() {
+            // A segment without the column has no documents that have it: an address
+            // into it is reported when read.
+            segments.push(segment.fast_fields().bytes("facts")?);
+        }
+        Ok(Columns { segments })
+    }
+
+    /// The re-scoring facts of the document at `addr`; `buf` is scratch space a caller
+    /// reading many documents can reuse.
+    pub(crate) fn facts(&self, addr: DocAddress, buf: &mut Vec<u8>) -> Result<RescoreFacts> {
+        let column = self
+            .segments
+            .get(addr.segment_ord as usize)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| corrupt(format!("no facts column for {addr:?}")))?;
+        let Some(ord) = column.term_ords(addr.doc_id).next() else {
+            return Ok(RescoreFacts::default());
+        };
+        buf.clear();
+        column
+            .ord_to_bytes(ord, buf)
+            .map_err(|e| corrupt(format!("facts column: {e}")))?;
+        RescoreFacts::decode(buf)
+    }
+}
+
+fn corrupt(msg: String) -> Error {
+    Error::from(TantivyError::InternalError(msg))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profile::{Education, SkillEvidence};
+
+    #[test]
+    fn facts_survive_the_column_encoding() {
+        let facts = ProfileFacts {
+            skills: vec![SkillEvidence {
+                skill: "Kafka".into(),
+                text: "kafka".into(),
+                span: (3, 8),
+                mentions: 2,
+            }],
+            years: Some(7.5),
+            education: Some(Education::Master),
+            titles: vec!["architect".into()],
+            occupations: crate::analysis::Occupations(vec![(3, 0.75), (4100, 0.25)]),
+            location: Some("Shanghai".into()),
+        };
+        let r = RescoreFacts::new(
+            "a",
+            facts,
+            vec!["lead".into(), "architect".into(), "lead".into()],
+        );
+        assert_eq!(r.headline_terms, ["architect", "lead"]);
+        assert_eq!(RescoreFacts::decode(&r.encode().unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn empty_facts_survive_the_column_encoding() {
+        // A field skipped when empty (`skip_serializing_if`) would shift every later one
+        // in postcard's field-name-less encoding.
+        let r = RescoreFacts::default();
+        assert_eq!(RescoreFacts::decode(&r.encode().unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn a_parsed_profiles_facts_survive_the_column_encoding() {
+        let text = crate::ingest::Text::from_bytes(
+            "Jane Doe\nSenior Backend Engineer\nShanghai\nMaster of Computer Science, 2012\n\
+             2015.3-至今 负责微服务、Kafka 与 k8s 平台\n8 years of experience with Go and Rust."
+                .as_bytes(),
+            crate::ingest::Format::Text,
+        )
+        .unwrap();
+        let profile = crate::profile::Profile::parse(
+            "jane".to_string(),
+            text,
+            &crate::analysis::Lexicon::builtin(),
+        );
+        assert!(!profile.facts().skills.is_empty(), "{:?}", profile.facts());
+        let r = RescoreFacts::new("jane", profile.facts(), vec!["engineer".into()]);
+        assert_eq!(RescoreFacts::decode(&r.encode().unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn undecodable_facts_are_an_error_not_empty_facts() {
+        assert!(RescoreFacts::decode(b"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff").is_err());
+        assert!(RescoreFacts::decode(b"").is_err());
+    }
+}
