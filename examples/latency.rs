@@ -31,6 +31,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(v) => Some(v.parse::<u64>()?).filter(|&n| n > 0),
         None => RankOptions::default().max_postings,
     };
+    // MATCHER_FEEDBACK=0: search once (RankOptions::feedback = None).
+    let feedback = match std::env::var("MATCHER_FEEDBACK").ok().as_deref() {
+        Some("0") => None,
+        _ => RankOptions::default().feedback,
+    };
     let start = Instant::now();
     let m = Matcher::builder().index_dir(index).build()?;
     let (jobs, errors) = m.read_jobs(&[jobs_dir]);
@@ -42,6 +47,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         top: 10,
         max_terms,
         max_postings,
+        feedback: feedback.clone(),
         ..RankOptions::default()
     };
     let first = Instant::now();
@@ -63,6 +69,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         top: 100,
         max_terms,
         max_postings,
+        feedback,
         ..RankOptions::default()
     };
     let t = Instant::now();

@@ -462,7 +462,17 @@ impl Matcher {
         let depth = options.depth.max(options.top);
         let mut query = terms.query(&store.fields, &must_have);
         if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
-            let first = retrieve::candidates(&searcher, query.as_ref(), feedback.profiles)?;
+            // The first search only has to find `feedback.profiles` good matches: on a big
+            // index it goes with a quarter of the postings budget.
+            let first = match options.max_postings {
+                Some(budget) if budget > 0 => {
+                    let mut lean = terms.clone();
+                    lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
+                    let lean = lean.query(&store.fields, &must_have);
+                    retrieve::candidates(&searcher, lean.as_ref(), feedback.profiles)?
+                }
+                _ => retrieve::candidates(&searcher, query.as_ref(), feedback.profiles)?,
+            };
             // Fewer matches than that are no consensus to learn from, and a search for a
             // rare word should find what has it, not what resembles it.
             if first.len() == feedback.profiles {

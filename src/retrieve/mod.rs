@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 
+use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
@@ -229,8 +230,9 @@ impl JobTerms {
         top: &[(f32, DocAddress)],
         feedback: &Feedback,
     ) -> Result<()> {
-        let mut mass: BTreeMap<String, f32> = BTreeMap::new();
-        let mut counts: BTreeMap<String, u32> = BTreeMap::new();
+        // Hashed: the order terms are met in does not matter, they are sorted below.
+        let mut mass: FxHashMap<String, f32> = FxHashMap::default();
+        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
         for (_, address) in top.iter().take(feedback.profiles) {
             let doc: TantivyDocument = searcher.doc(*address)?;
             let Some(body) = doc.get_first(fields.body).and_then(|v| v.as_str()) else {
@@ -239,11 +241,16 @@ impl JobTerms {
             counts.clear();
             let mut length = 0u32;
             analyzer.for_each_term(body, |t, _| {
-                *counts.entry(t.to_string()).or_default() += 1;
+                match counts.get_mut(t) {
+                    Some(n) => *n += 1,
+                    None => {
+                        counts.insert(t.to_string(), 1);
+                    }
+                }
                 length += 1;
             });
-            for (t, n) in &counts {
-                *mass.entry(t.clone()).or_default() += *n as f32 / length.max(1) as f32;
+            for (t, n) in counts.drain() {
+                *mass.entry(t).or_default() += n as f32 / length.max(1) as f32;
             }
         }
         let n = searcher.num_docs() as f32;
