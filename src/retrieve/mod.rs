@@ -8,7 +8,8 @@
 //! whatever their title says ("nanny" finds "au pair"). Tantivy scores the disjunction
 //! with BM25 and keeps the best `limit` documents with block-max WAND.
 
-use std::collections::BTreeMap;
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
 
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
@@ -254,15 +255,33 @@ impl JobTerms {
             }
         }
         let n = searcher.num_docs() as f32;
-        let mut ranked: Vec<(f32, String)> = mass
-            .into_iter()
-            .map(|(t, m)| {
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(fields.body, &t))
-                    .unwrap_or(0) as f32;
-                (m * (1.0 + (n - df + 0.5) / (df + 0.5)).ln(), t)
-            })
-            .collect();
+        let idf = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        // Terms by mass, heaviest first: once even the largest idf there is (df 0)
+        // cannot lift a term's mass past the `terms`-th best score so far, no later one
+        // can either, and their document frequencies need not be looked up.
+        let mut by_mass: Vec<(String, f32)> = mass.into_iter().collect();
+        by_mass.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let max_idf = idf(0.0);
+        let mut best: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
+        let mut ranked: Vec<(f32, String)> = Vec::new();
+        for (t, m) in by_mass {
+            if best.len() == feedback.terms {
+                let threshold = best.peek().map_or(0.0, |r| f32::from_bits(r.0));
+                if m * max_idf < threshold {
+                    break;
+                }
+            }
+            let df = searcher
+                .doc_freq(&Term::from_field_text(fields.body, &t))
+                .unwrap_or(0) as f32;
+            let score = m * idf(df);
+            // Scores are non-negative, so their bit patterns order as they do.
+            best.push(Reverse(score.to_bits()));
+            if best.len() > feedback.terms {
+                best.pop();
+            }
+            ranked.push((score, t));
+        }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         ranked.truncate(feedback.terms);
         let total: f32 = ranked.iter().map(|(v, _)| v).sum();
