@@ -97,5 +97,12 @@ impl Lexicon {
         Occupations::mean(&readings)
     }
 }
+/// BM25's inverse document frequency of a term in `df` of `docs` documents, as Lucene
+/// and Tantivy define it: ln(1 + (N − df + 0.5) / (df + 0.5)). What retrieval, feedback,
+/// explanations and the occupation reading weigh a term by.
+pub(crate) fn bm25_idf(docs: f32, df: f32) -> f32 {
+    (1.0 + (docs - df + 0.5) / (df + 0.5)).ln()
+}
+
 pub(crate) use tokenizer::is_han;
 pub use tokenizer::{Analyzer, MixedTokenizer, TOKENIZER_NAME};

@@ -177,7 +177,7 @@ impl Classification {
                 continue;
             };
             let df = list.len() as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let idf = super::bm25_idf(n, df);
             for &(id, tf) in list {
                 let tf = f32::from(tf);
                 let length = self.lengths[(id - self.first) as usize] as f32;

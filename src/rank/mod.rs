@@ -331,7 +331,7 @@ impl Ranker<'_> {
                 .searcher
                 .doc_freq(&Term::from_field_text(self.fields.body, term))
                 .unwrap_or(0) as f32;
-            (1.0 + (total_docs - df + 0.5) / (df + 0.5)).ln()
+            crate::analysis::bm25_idf(total_docs, df)
         };
         let result = |(rank, c, s): (usize, Loaded, Scored)| -> Result<Match> {
             let stored = match c.stored {

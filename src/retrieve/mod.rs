@@ -18,7 +18,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{Analyzer, Lexicon};
+use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::Result;
 use crate::index::{Fields, occupation_term};
 use crate::job::Job;
@@ -100,8 +100,7 @@ impl JobTerms {
                 let df = searcher
                     .doc_freq(&Term::from_field_text(fields.body, t))
                     .unwrap_or(0);
-                let idf = (1.0 + (n - df as f32 + 0.5) / (df as f32 + 0.5)).ln();
-                (w * idf, t.clone(), df)
+                (w * bm25_idf(n, df as f32), t.clone(), df)
             })
             .collect();
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
@@ -255,7 +254,7 @@ impl JobTerms {
             }
         }
         let n = searcher.num_docs() as f32;
-        let idf = |df: f32| (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+        let idf = |df: f32| bm25_idf(n, df);
         // Terms by mass, heaviest first: once even the largest idf there is (df 0)
         // cannot lift a term's mass past the `terms`-th best score so far, no later one
         // can either, and their document frequencies need not be looked up.
