@@ -6,7 +6,7 @@
 //! wins. The analyzer stems by it; extraction reads titles as occupations only in
 //! English, the language of the occupation vocabularies.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashMap;
 
 /// The languages a text can be in, with their function words. English is first: the
 /// default.
@@ -35,49 +35,61 @@ pub(crate) fn word_list(source: &'static str) -> impl Iterator<Item = &'static s
 /// The function words of every known language, to tell them apart.
 #[derive(Debug)]
 pub(crate) struct FunctionWords {
-    languages: Vec<(&'static str, HashSet<&'static str>)>,
+    /// Each function word with the languages it is one in, a bit per language: one
+    /// lookup answers for all of them.
+    words: FxHashMap<&'static str, Languages>,
 }
+
+/// A set of languages, bit `i` for `LANGUAGES[i]`.
+pub(crate) type Languages = u16;
 
 impl FunctionWords {
     pub(crate) fn builtin() -> FunctionWords {
-        FunctionWords {
-            languages: LANGUAGES
-                .iter()
-                .map(|(code, words)| (*code, word_list(words).collect()))
-                .collect(),
+        let mut words: FxHashMap<&'static str, Languages> = FxHashMap::default();
+        for (i, (_, list)) in LANGUAGES.iter().enumerate() {
+            for w in word_list(list) {
+                *words.entry(w).or_default() |= 1 << i;
+            }
         }
+        FunctionWords { words }
     }
 
     /// How many languages there are; indexes below this are languages, 0 English.
     pub(crate) fn len(&self) -> usize {
-        self.languages.len()
+        LANGUAGES.len()
     }
 
     /// A language's ISO 639-1 code.
     pub(crate) fn code(&self, language: usize) -> &'static str {
-        self.languages[language].0
+        LANGUAGES[language].0
     }
 
-    /// A language's function words.
-    pub(crate) fn words(&self, language: usize) -> &HashSet<&'static str> {
-        &self.languages[language].1
+    /// The languages a (lowercase) word is a function word of; 0 if none.
+    pub(crate) fn languages_of(&self, word: &str) -> Languages {
+        self.words.get(word).copied().unwrap_or(0)
     }
 
     /// The language `text` is written in: the one whose function words it uses most,
     /// if that is at least 3 of its first words and more than English's count; else
     /// English (0).
     pub(crate) fn detect(&self, text: &str) -> usize {
-        let mut counts = vec![0usize; self.languages.len()];
+        let mut counts = [0usize; LANGUAGES.len()];
         let words = text
             .split(|c: char| !c.is_alphabetic() || super::is_han(c))
             .filter(|w| !w.is_empty())
             .take(DETECT_WORDS);
         let mut lower = String::new();
         for w in words {
-            lower.clear();
-            lower.extend(w.chars().flat_map(char::to_lowercase));
-            for (i, (_, stop)) in self.languages.iter().enumerate() {
-                counts[i] += usize::from(stop.contains(lower.as_str()));
+            let mut of = if w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+                lower.clear();
+                lower.extend(w.chars().flat_map(char::to_lowercase));
+                self.languages_of(&lower)
+            } else {
+                self.languages_of(w)
+            };
+            while of != 0 {
+                counts[of.trailing_zeros() as usize] += 1;
+                of &= of - 1;
             }
         }
         let (best, &n) = counts

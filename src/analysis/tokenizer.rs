@@ -19,12 +19,12 @@
 //! Index and query go through the same [`Analyzer`], registered in Tantivy under
 //! [`TOKENIZER_NAME`], so what a job says and what a profile says meet as the same terms.
 
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashSet;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 use super::language::{FunctionWords, word_list};
@@ -49,7 +49,7 @@ const STOP_ZH: &str = include_str!("../../data/stopwords/zh.txt");
 pub struct Analyzer {
     jieba: Jieba,
     /// Chinese stop words.
-    stop: HashSet<&'static str>,
+    stop: FxHashSet<&'static str>,
     /// The languages' function words: stop words, and what tells languages apart.
     languages: FunctionWords,
     /// Each language's stemmer (by index into `languages`): English only, see the
@@ -108,10 +108,23 @@ impl Analyzer {
     }
 
     /// Call `sink` with every term of `text` and the byte range it came from, in order.
-    pub fn for_each_term(&self, text: &str, mut sink: impl FnMut(&str, Range<usize>)) {
+    pub fn for_each_term(&self, text: &str, sink: impl FnMut(&str, Range<usize>)) {
+        self.for_each_term_where(text, |_| true, sink);
+    }
+
+    /// [`Analyzer::for_each_term`], but a run of Han characters is segmented only if
+    /// `segment(run)`: Chinese terms are substrings of their run, so a caller after
+    /// certain terms skips the runs that contain none of them, and jieba's work there.
+    pub(crate) fn for_each_term_where(
+        &self,
+        text: &str,
+        segment: impl Fn(&str) -> bool,
+        mut sink: impl FnMut(&str, Range<usize>),
+    ) {
         let language = self.languages.detect(text);
-        let (stop, stemmer) = (self.languages.words(language), &self.stemmers[language]);
-        let english = self.languages.words(0);
+        let stemmer = &self.stemmers[language];
+        // English function words are stop words in every language's text, besides its own.
+        let stop_in: super::language::Languages = 1 | 1 << language;
         let mut word = String::new();
         let mut stem = String::new();
         let mut chars = text.char_indices().peekable();
@@ -126,7 +139,9 @@ impl Analyzer {
                     end = i + c.len_utf8();
                     chars.next();
                 }
-                self.han_run(&text[start..end], start, &mut sink);
+                if segment(&text[start..end]) {
+                    self.han_run(&text[start..end], start, &mut sink);
+                }
                 prev = text[..end].chars().next_back();
                 continue;
             }
@@ -154,6 +169,13 @@ impl Analyzer {
             }
             while let Some(&(i, c)) = chars.peek() {
                 let f = fold(c);
+                if f.is_ascii_alphanumeric() {
+                    letters_only &= f.is_ascii_alphabetic();
+                    word.push(f.to_ascii_lowercase());
+                    end = i + c.len_utf8();
+                    chars.next();
+                    continue;
+                }
                 if f.is_alphanumeric() && !is_han(c) {
                     letters_only &= f.is_alphabetic();
                     word.extend(f.to_lowercase());
@@ -207,7 +229,7 @@ impl Analyzer {
                 }
             }
             prev = text[..end].chars().next_back();
-            if english.contains(word.as_str()) || stop.contains(word.as_str()) {
+            if self.languages.languages_of(&word) & stop_in != 0 {
                 continue;
             }
             if letters_only && word.chars().count() > 2 {
@@ -215,15 +237,13 @@ impl Analyzer {
                     // Romanian s/t with cedilla (legacy encodings) are the comma letters.
                     word = word.replace('ş', "ș").replace('ţ', "ț");
                 }
-                let stemmed = match stemmer {
-                    Some(stemmer) => stemmer.stem(&word),
-                    None => std::borrow::Cow::Borrowed(word.as_str()),
-                };
                 stem.clear();
-                if stemmed.is_ascii() {
-                    stem.push_str(&stemmed);
-                } else {
-                    stem.extend(stemmed.chars().flat_map(ascii_fold));
+                match stemmer {
+                    // Copied out, so that `sink` may analyze text too.
+                    Some(stemmer) => {
+                        STEMS.with_borrow_mut(|s| stem.push_str(s.stem(stemmer, &word)))
+                    }
+                    None => stem.extend(word.chars().flat_map(ascii_fold)),
                 }
                 sink(&stem, start..end);
             } else {
@@ -246,6 +266,43 @@ impl Analyzer {
             }
             sink(tok.word, offset + tok.byte_start..offset + tok.byte_end);
         }
+    }
+}
+
+thread_local! {
+    /// Each thread's English stems of the words it has seen: words repeat (a résumé's
+    /// vocabulary is small and shared), and Snowball costs more than a lookup.
+    static STEMS: std::cell::RefCell<StemCache> = std::cell::RefCell::new(StemCache::default());
+}
+
+/// Stemmed and ASCII-folded forms by word, forgotten wholesale when full.
+#[derive(Default)]
+struct StemCache {
+    stems: rustc_hash::FxHashMap<Box<str>, Box<str>>,
+}
+
+impl StemCache {
+    /// How many words a thread remembers (~50 bytes each).
+    const CAPACITY: usize = 1 << 17;
+
+    fn stem(&mut self, stemmer: &Stemmer, word: &str) -> &str {
+        if !self.stems.contains_key(word) {
+            if self.stems.len() >= Self::CAPACITY {
+                self.stems.clear();
+            }
+            let stemmed = stemmer.stem(word);
+            let folded: Box<str> = if stemmed.is_ascii() {
+                stemmed.into()
+            } else {
+                stemmed
+                    .chars()
+                    .flat_map(ascii_fold)
+                    .collect::<String>()
+                    .into()
+            };
+            self.stems.insert(word.into(), folded);
+        }
+        &self.stems[word]
     }
 }
 
@@ -366,6 +423,50 @@ mod tests {
     fn analyzer() -> &'static Analyzer {
         static A: OnceLock<Analyzer> = OnceLock::new();
         A.get_or_init(Analyzer::new)
+    }
+
+    #[test]
+    fn cached_stems_are_the_stemmers_and_a_sink_may_analyze_too() {
+        let a = analyzer();
+        let text = "Managed managers, managing databases and tested testing tools";
+        let first = a.terms(text);
+        let stemmer = Stemmer::create(Algorithm::English);
+        for (term, word) in first.iter().zip(["manag", "manag", "manag", "databas"]) {
+            assert_eq!(term, word);
+            assert_eq!(stemmer.stem(term), stemmer.stem(word));
+        }
+        // The second pass reads the cache; a sink that analyzes text meanwhile must not
+        // find the cache borrowed.
+        let mut nested = Vec::new();
+        a.for_each_term(text, |t, _| {
+            nested.push((t.to_string(), a.terms(t)));
+        });
+        assert_eq!(
+            nested.iter().map(|(t, _)| t).collect::<Vec<_>>(),
+            first.iter().collect::<Vec<_>>()
+        );
+        assert!(nested.iter().all(|(_, inner)| inner.len() == 1));
+    }
+
+    #[test]
+    fn skipped_han_runs_yield_no_terms_and_the_rest_are_unchanged() {
+        let a = analyzer();
+        let text = "熟悉微服务架构, Kafka 与数据库; 负责团队管理";
+        let all = a.terms(text);
+        let mut kept = Vec::new();
+        a.for_each_term_where(
+            text,
+            |run| run.contains("微服务"),
+            |t, _| kept.push(t.to_string()),
+        );
+        assert!(kept.contains(&"微服务".to_string()) && kept.contains(&"kafka".to_string()));
+        assert!(
+            !kept
+                .iter()
+                .any(|t| t.contains("管理") || t.contains("数据库"))
+        );
+        let in_order: Vec<&String> = all.iter().filter(|t| kept.contains(t)).collect();
+        assert_eq!(in_order, kept.iter().collect::<Vec<_>>());
     }
 
     #[test]
