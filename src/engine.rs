@@ -477,13 +477,16 @@ impl Matcher {
             // rare word should find what has it, not what resembles it.
             if first.len() == feedback.profiles {
                 let mut searched = terms.clone();
-                searched.add_feedback(
-                    &searcher,
-                    &store.fields,
-                    &self.analyzer,
-                    &first,
-                    feedback,
-                )?;
+                self.install(|| {
+                    searched.add_feedback(
+                        &searcher,
+                        &store.fields,
+                        &self.analyzer,
+                        &first,
+                        feedback,
+                        self.pool.is_some(),
+                    )
+                })?;
                 if let Some(budget) = options.max_postings {
                     searched.keep_within(&searcher, &store.fields, budget);
                 }

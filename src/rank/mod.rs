@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
@@ -566,18 +567,33 @@ fn matched_terms(
     body: &str,
     idf: impl Fn(&str) -> f32,
 ) -> Vec<String> {
-    let mut surface: BTreeMap<String, &str> = BTreeMap::new();
-    analyzer.for_each_term(body, |t, range| {
-        if terms.body.contains_key(t) || terms.title.contains_key(t) {
-            surface.entry(t.to_string()).or_insert(&body[range]);
-        }
-    });
+    let wanted: FxHashSet<&str> = terms
+        .body
+        .keys()
+        .chain(terms.title.keys())
+        .map(String::as_str)
+        .collect();
+    let han: Vec<&str> = wanted
+        .iter()
+        .copied()
+        .filter(|t| t.chars().any(crate::analysis::is_han))
+        .collect();
+    let mut surface: BTreeMap<&str, &str> = BTreeMap::new();
+    analyzer.for_each_term_where(
+        body,
+        |run| han.iter().any(|t| run.contains(t)),
+        |t, range| {
+            if let Some(t) = wanted.get(t) {
+                surface.entry(t).or_insert(&body[range]);
+            }
+        },
+    );
     let mut found: Vec<(f32, &str, &str)> = surface
         .iter()
         .map(|(t, s)| {
-            let w = terms.body.get(t).copied().unwrap_or(0.0)
-                + terms.title.get(t).copied().unwrap_or(0.0);
-            (w * idf(t), t.as_str(), *s)
+            let w = terms.body.get(*t).copied().unwrap_or(0.0)
+                + terms.title.get(*t).copied().unwrap_or(0.0);
+            (w * idf(t), *t, *s)
         })
         .collect();
     found.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));

@@ -11,6 +11,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
+use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
@@ -221,7 +222,7 @@ impl JobTerms {
     /// profiles, best first): each term of their text scores its frequency in each
     /// profile relative to the profile's length, summed, times its idf; the best
     /// `feedback.terms` share `feedback.weight` of the body weight, the job's own terms
-    /// keep the rest.
+    /// keep the rest. With `parallel`, the profiles are analysed on the current pool.
     pub(crate) fn add_feedback(
         &mut self,
         searcher: &Searcher,
@@ -229,28 +230,43 @@ impl JobTerms {
         analyzer: &Analyzer,
         top: &[(f32, DocAddress)],
         feedback: &Feedback,
+        parallel: bool,
     ) -> Result<()> {
-        // Hashed: the order terms are met in does not matter, they are sorted below.
-        let mut mass: FxHashMap<String, f32> = FxHashMap::default();
-        let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-        for (_, address) in top.iter().take(feedback.profiles) {
-            let doc: TantivyDocument = searcher.doc(*address)?;
-            let Some(body) = doc.get_first(fields.body).and_then(|v| v.as_str()) else {
-                continue;
-            };
-            counts.clear();
+        // Each profile's terms by length-normalised frequency, analysed in parallel (on
+        // the pool, when called in one) and summed in rank order, so the sums are the
+        // same for any number of threads. Hashed: the order terms are met in does not
+        // matter, they are sorted below.
+        let shares = |&(_, address): &(f32, DocAddress)| -> Result<FxHashMap<String, f32>> {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let mut counts: FxHashMap<String, u32> = FxHashMap::default();
             let mut length = 0u32;
-            analyzer.for_each_term(body, |t, _| {
-                match counts.get_mut(t) {
-                    Some(n) => *n += 1,
-                    None => {
-                        counts.insert(t.to_string(), 1);
+            if let Some(body) = doc.get_first(fields.body).and_then(|v| v.as_str()) {
+                analyzer.for_each_term(body, |t, _| {
+                    match counts.get_mut(t) {
+                        Some(n) => *n += 1,
+                        None => {
+                            counts.insert(t.to_string(), 1);
+                        }
                     }
-                }
-                length += 1;
-            });
-            for (t, n) in counts.drain() {
-                *mass.entry(t).or_default() += n as f32 / length.max(1) as f32;
+                    length += 1;
+                });
+            }
+            let length = length.max(1) as f32;
+            Ok(counts
+                .into_iter()
+                .map(|(t, n)| (t, n as f32 / length))
+                .collect())
+        };
+        let top = &top[..top.len().min(feedback.profiles)];
+        let per_profile: Vec<FxHashMap<String, f32>> = if parallel {
+            top.par_iter().map(shares).collect::<Result<_>>()?
+        } else {
+            top.iter().map(shares).collect::<Result<_>>()?
+        };
+        let mut mass: FxHashMap<String, f32> = FxHashMap::default();
+        for shares in per_profile {
+            for (t, share) in shares {
+                *mass.entry(t).or_default() += share;
             }
         }
         let n = searcher.num_docs() as f32;
