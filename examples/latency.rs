@@ -36,6 +36,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some("0") => None,
         _ => RankOptions::default().feedback,
     };
+    // MATCHER_DEPTH: how many BM25 candidates are re-scored (RankOptions::depth).
+    let depth = match std::env::var("MATCHER_DEPTH").ok() {
+        Some(v) => Some(v.parse()?),
+        None => None,
+    };
     let start = Instant::now();
     let m = Matcher::builder().index_dir(index).build()?;
     let (jobs, errors) = m.read_jobs(&[jobs_dir]);
@@ -45,6 +50,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let load = start.elapsed().as_secs_f64();
     let options = RankOptions {
         top: 10,
+        depth,
         max_terms,
         max_postings,
         feedback: feedback.clone(),
@@ -67,6 +73,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Top 100, as a nightly batch writes.
     let batch_options = RankOptions {
         top: 100,
+        depth,
         max_terms,
         max_postings,
         feedback,

@@ -434,7 +434,7 @@ impl Matcher {
         Ok(self.searching.get_or_init(|| (store, reader)))
     }
 
-    /// Rank the indexed profiles against `job`: the BM25 top `options.depth` re-scored
+    /// Rank the indexed profiles against `job`: the BM25 top `options.depth()` re-scored
     /// by the fit features, filtered, best `options.top` first, each with its explanation.
     pub fn rank(&self, job: &Job, options: &RankOptions) -> Result<Ranking> {
         let (store, reader) = self.searching()?;
@@ -459,7 +459,7 @@ impl Matcher {
         if let Some(budget) = options.max_postings {
             terms.keep_within(&searcher, &store.fields, budget);
         }
-        let depth = options.depth.max(options.top);
+        let depth = options.depth();
         let mut query = terms.query(&store.fields, &must_have);
         if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
             // The first search only has to find `feedback.profiles` good matches: on a big

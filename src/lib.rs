@@ -61,6 +61,6 @@ pub use output::{
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
 pub use rank::{
     DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking,
-    RelatedCredit,
+    RelatedCredit, default_depth,
 };
 pub use retrieve::Feedback;

@@ -112,6 +112,13 @@ enum Command {
         /// Results per query.
         #[arg(long, default_value_t = 100, value_name = "N")]
         top: usize,
+        /// BM25 candidates re-scored per query (at least --top; default: 2 × --top, at
+        /// least 50).
+        #[arg(long, value_name = "N")]
+        depth: Option<usize>,
+        /// The postings budget of each search, as `query --max-postings` (0: none).
+        #[arg(long, value_name = "N")]
+        max_postings: Option<u64>,
         /// Write each configuration's run to DIR/NAME.trec.
         #[arg(long, value_name = "DIR")]
         runs_dir: Option<PathBuf>,
@@ -148,15 +155,16 @@ struct RankArgs {
     /// How many profiles to show (per job).
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
-    /// How many BM25 candidates to re-score with the fit features.
-    #[arg(long, default_value_t = 200, value_name = "N")]
-    depth: usize,
+    /// How many BM25 candidates to re-score with the fit features (at least --top;
+    /// default: 2 × --top, at least 50).
+    #[arg(long, value_name = "N")]
+    depth: Option<usize>,
     /// Search with only the N job terms that weigh most in BM25 (faster on long
     /// postings over big indexes, at some cost in recall; default: all terms).
     #[arg(long, value_name = "N")]
     max_terms: Option<usize>,
     /// Search with the job's heaviest terms whose postings (profiles containing each,
-    /// summed) fit in N: bounds a query's cost on big indexes (default: 250000;
+    /// summed) fit in N: bounds a query's cost on big indexes (default: 60000;
     /// 0: no budget, every term).
     #[arg(long, value_name = "N")]
     max_postings: Option<u64>,
@@ -182,17 +190,22 @@ impl RankArgs {
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,
-            max_postings: match self.max_postings {
-                Some(0) => None,
-                Some(n) => Some(n),
-                None => RankOptions::default().max_postings,
-            },
+            max_postings: postings_budget(self.max_postings),
             require: self.require.clone(),
             min_years: self.min_years,
             exclude: self.exclude.clone(),
             weights: None,
             details: true,
         }
+    }
+}
+
+/// `--max-postings`: the default budget if not given, none if 0.
+fn postings_budget(arg: Option<u64>) -> Option<u64> {
+    match arg {
+        Some(0) => None,
+        Some(n) => Some(n),
+        None => RankOptions::default().max_postings,
     }
 }
 
@@ -435,6 +448,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             config,
             ablation,
             top,
+            depth,
+            max_postings,
             runs_dir,
             format,
         } => {
@@ -456,6 +471,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     };
                     let mut options = matcher::EvalOptions {
                         top,
+                        depth,
+                        max_postings: postings_budget(max_postings),
                         runs_dir,
                         ..matcher::EvalOptions::default()
                     };

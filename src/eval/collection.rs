@@ -88,6 +88,10 @@ pub struct EvalOptions {
     pub threads: usize,
     /// Write each configuration's run to `DIR/NAME.trec`. By default, nowhere.
     pub runs_dir: Option<PathBuf>,
+    /// BM25 candidates re-scored per query ([`RankOptions::depth`]).
+    pub depth: Option<usize>,
+    /// The postings budget of each search ([`RankOptions::max_postings`]).
+    pub max_postings: Option<u64>,
 }
 
 impl Default for EvalOptions {
@@ -96,6 +100,8 @@ impl Default for EvalOptions {
             top: 100,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             runs_dir: None,
+            depth: None,
+            max_postings: RankOptions::default().max_postings,
         }
     }
 }
@@ -143,6 +149,8 @@ pub fn evaluate_collection(
     for config in configs {
         let rank = RankOptions {
             top: options.top,
+            depth: options.depth,
+            max_postings: options.max_postings,
             weights: Some(config.weights.clone()),
             details: false,
             feedback: config.feedback.then(Feedback::default),
