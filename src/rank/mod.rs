@@ -348,6 +348,7 @@ impl Ranker<'_> {
         // The results shown read their text (quotes, matched terms, snippet): analysing a
         // few résumés is the costliest part of a small ranking, so it runs on the pool too.
         let total_docs = self.searcher.num_docs().max(1) as f32;
+        let sought = Sought::new(terms);
         let idf = |term: &str| -> f32 {
             let df = self
                 .searcher
@@ -363,7 +364,7 @@ impl Ranker<'_> {
             Ok(Match {
                 rank,
                 matched_terms: if options.details {
-                    matched_terms(self.analyzer, terms, &stored.body, idf)
+                    matched_terms(self.analyzer, terms, &sought, &stored.body, idf)
                 } else {
                     Vec::new()
                 },
@@ -581,30 +582,45 @@ fn quote(body: &str, span: (usize, usize)) -> String {
     joined.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The job's terms as shown results are searched for them: built once a ranking.
+struct Sought<'t> {
+    /// Every body and title term.
+    terms: FxHashSet<&'t str>,
+    /// Those in Chinese: a Han run holding none of them need not be segmented.
+    han: Vec<&'t str>,
+}
+
+impl<'t> Sought<'t> {
+    fn new(terms: &'t JobTerms) -> Sought<'t> {
+        let all: FxHashSet<&str> = terms
+            .body
+            .keys()
+            .chain(terms.title.keys())
+            .map(String::as_str)
+            .collect();
+        let han = all
+            .iter()
+            .copied()
+            .filter(|t| t.chars().any(crate::analysis::is_han))
+            .collect();
+        Sought { terms: all, han }
+    }
+}
+
 /// The job terms found in `body`, by weight × idf, shown in the profile's own spelling.
 fn matched_terms(
     analyzer: &Analyzer,
     terms: &JobTerms,
+    sought: &Sought<'_>,
     body: &str,
     idf: impl Fn(&str) -> f32,
 ) -> Vec<String> {
-    let wanted: FxHashSet<&str> = terms
-        .body
-        .keys()
-        .chain(terms.title.keys())
-        .map(String::as_str)
-        .collect();
-    let han: Vec<&str> = wanted
-        .iter()
-        .copied()
-        .filter(|t| t.chars().any(crate::analysis::is_han))
-        .collect();
     let mut surface: BTreeMap<&str, &str> = BTreeMap::new();
     analyzer.for_each_term_where(
         body,
-        |run| han.iter().any(|t| run.contains(t)),
+        |run| sought.han.iter().any(|t| run.contains(t)),
         |t, range| {
-            if let Some(t) = wanted.get(t) {
+            if let Some(t) = sought.terms.get(t) {
                 surface.entry(t).or_insert(&body[range]);
             }
         },
