@@ -302,11 +302,17 @@ impl Matcher {
         // Parsed in batches, in walk order: the pool parses one batch while memory holds
         // only that batch's profiles, whatever the corpus size.
         for batch in walk.files.chunks(PARSE_BATCH) {
-            let parsed: Vec<Result<Profile>> =
-                self.install(|| batch.par_iter().map(|f| self.read_profile(f)).collect());
-            for (file, item) in batch.iter().zip(parsed) {
-                let profile = match item {
-                    Ok(profile) => profile,
+            // Parsing and analysis run on the pool; a file whose text is what the index
+            // already holds for it is neither parsed nor analysed.
+            let prepared: Vec<Result<Prepared>> = self.install(|| {
+                batch
+                    .par_iter()
+                    .map(|f| self.prepare(f, &fields, &stored))
+                    .collect()
+            });
+            for (file, item) in batch.iter().zip(prepared) {
+                let prepared = match item {
+                    Ok(prepared) => prepared,
                     Err(err) => {
                         report.failures.push(err);
                         continue;
@@ -324,22 +330,17 @@ impl Matcher {
                     continue;
                 }
                 seen.insert(file.id.clone(), file.path.clone());
-                let path = absolute(&file.path);
-                let hash = index::content_hash(&profile.text);
-                match stored.get(&file.id) {
-                    Some(s) if s.hash == hash && s.path == path => {
-                        report.skipped += 1;
-                        continue;
-                    }
-                    Some(_) => {
-                        writer.delete_term(Term::from_field_text(fields.id, &file.id));
-                        report.updated += 1;
-                    }
-                    None => report.indexed += 1,
+                let Prepared::Changed(doc) = prepared else {
+                    report.skipped += 1;
+                    continue;
+                };
+                if stored.contains_key(&file.id) {
+                    writer.delete_term(Term::from_field_text(fields.id, &file.id));
+                    report.updated += 1;
+                } else {
+                    report.indexed += 1;
                 }
-                let doc = document(&fields, &self.analyzer, (&file.id, &path, hash), &profile)
-                    .map_err(|e| Error::input(&file.path, e))?;
-                writer.add_document(doc)?;
+                writer.add_document(*doc)?;
             }
         }
         if options.prune {
@@ -358,8 +359,14 @@ impl Matcher {
         Ok(report)
     }
 
-    /// Read and parse one profile file for indexing; a JobPosting is refused.
-    fn read_profile(&self, file: &SourceFile) -> Result<Profile> {
+    /// Read one profile file for indexing: unchanged (its id, path and text are what
+    /// the index holds), or parsed, analysed and made a document. A JobPosting is refused.
+    fn prepare(
+        &self,
+        file: &SourceFile,
+        fields: &index::Fields,
+        stored: &HashMap<String, index::Stored>,
+    ) -> Result<Prepared> {
         guarded(&file.path, || {
             let text = ingest::read_file(&file.path, &self.config.read)?;
             if let Some(Stated::Job(_)) = text.stated {
@@ -368,7 +375,18 @@ impl Matcher {
                     "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
                 ));
             }
-            Ok(Profile::parse(file.id.clone(), text, self.lexicon()))
+            let path = absolute(&file.path);
+            let hash = index::content_hash(&text.text);
+            if stored
+                .get(&file.id)
+                .is_some_and(|s| s.hash == hash && s.path == path)
+            {
+                return Ok(Prepared::Unchanged);
+            }
+            let profile = Profile::parse(file.id.clone(), text, self.lexicon());
+            let doc = document(fields, &self.analyzer, (&file.id, &path, hash), &profile)
+                .map_err(|e| Error::input(&file.path, e))?;
+            Ok(Prepared::Changed(Box::new(doc)))
         })
     }
 
@@ -481,7 +499,6 @@ impl Matcher {
                     searched.add_feedback(
                         &searcher,
                         &store.fields,
-                        &self.analyzer,
                         &first,
                         feedback,
                         self.pool.is_some(),
@@ -628,20 +645,32 @@ impl Matcher {
 /// How many files are parsed before their profiles are handed to the index writer.
 const PARSE_BATCH: usize = 4096;
 
-/// The index document of a profile; `analyzer` makes its headline's terms, which
-/// re-scoring reads from the facts column.
+/// A profile file made ready for the index writer.
+enum Prepared {
+    /// The index holds this file's text already.
+    Unchanged,
+    /// Its new document.
+    Changed(Box<tantivy::TantivyDocument>),
+}
+
+/// The index document of a profile. `analyzer` analyses its ranking text — once: the
+/// terms are indexed as they are, the term table is stored ([`index::TermTable`]) —
+/// and makes its headline's terms, which re-scoring reads from the facts column.
 fn document(
     fields: &index::Fields,
     analyzer: &Analyzer,
     (id, path, hash): (&str, &str, u64),
     profile: &Profile,
 ) -> std::result::Result<tantivy::TantivyDocument, String> {
+    let (terms, table) = index::TermTable::analyse(analyzer, &profile.ranking_text);
     let mut doc = doc!(
         fields.id => id,
         fields.path => path,
         fields.hash => hash,
-        fields.body => profile.ranking_text.as_str(),
+        fields.body => terms,
+        fields.text => profile.ranking_text.as_str(),
     );
+    doc.add_bytes(fields.terms, &table.encode()?);
     if let Some(name) = &profile.personal.name {
         doc.add_text(fields.name, name);
     }

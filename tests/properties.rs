@@ -86,6 +86,8 @@ proptest! {
             assert!(span.start <= span.end && span.end <= text.len(), "{term:?} {span:?}");
             assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end));
             assert!(!term.is_empty());
+            // The index joins a profile's terms with spaces for its whitespace tokenizer.
+            assert!(!term.contains(|c: char| c.is_ascii_whitespace()), "{term:?}");
         });
     }
 

@@ -7,7 +7,8 @@
 //! the profile's id, its [`ProfileFacts`] and its headline's analyzer terms, worked out
 //! once at index time rather than at every query. The stored document is
 //! read only for the results a ranking returns (name, headline and text, for the snippet,
-//! matched terms and evidence quotes).
+//! matched terms and evidence quotes) and for feedback's few profiles (their analysed
+//! terms, see [`terms`](super::terms)).
 //!
 //! The facts are serde data, written with [postcard](https://docs.rs/postcard) (compact,
 //! not self-describing: half the bytes of JSON, and faster to read), so [`ProfileFacts`]
@@ -106,7 +107,8 @@ impl Columns {
     }
 }
 
-fn corrupt(msg: String) -> Error {
+/// An index whose bytes are not what this build writes.
+pub(super) fn corrupt(msg: String) -> Error {
     Error::from(TantivyError::InternalError(msg))
 }
 

@@ -7,6 +7,7 @@
 
 pub(crate) mod columns;
 pub(crate) mod schema;
+pub(crate) mod terms;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) use columns::{Columns, RescoreFacts};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
+pub(crate) use terms::TermTable;
 
 /// The file, beside Tantivy's own, that records which matcher schema the index has.
 const MARKER: &str = "matcher-index.json";

@@ -3,8 +3,11 @@
 //! Only the ranking text (personal data blanked) and the headline are indexed for
 //! search. The name is stored for display and never indexed. What re-scoring reads of
 //! every candidate — id and facts — is in fast fields (see [`columns`](super::columns));
-//! the stored document is read only for the results shown. Bump [`SCHEMA_VERSION`]
-//! whenever fields, the analyzer or extraction change what an index holds.
+//! the stored document is read only for the results shown and the feedback profiles,
+//! and what those need of the text's terms is stored analysed (see [`terms`](super::terms)).
+//! No field keeps positions: no query matcher builds is a phrase. Bump
+//! [`SCHEMA_VERSION`] whenever fields, the analyzer or extraction change what an index
+//! holds.
 
 use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
@@ -13,7 +16,7 @@ use tantivy::schema::{
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -28,8 +31,15 @@ pub(crate) struct Fields {
     pub name: Field,
     /// Headline (current title): indexed and stored.
     pub headline: Field,
-    /// Ranking text (personal data blanked): indexed; stored for snippets and evidence.
+    /// Ranking text (personal data blanked), indexed: its terms come analysed, joined by
+    /// spaces, which the whitespace tokenizer splits — the analyzer does not run in the
+    /// writer (see [`terms`](super::terms)). Not stored.
     pub body: Field,
+    /// The same ranking text, stored (not indexed): snippets and evidence quotes.
+    pub text: Field,
+    /// The ranking text's distinct terms with their counts and first ranges, stored
+    /// ([`TermTable`](super::TermTable)): feedback and matched terms without analysis.
+    pub terms: Field,
     /// Canonical skill names, lowercased, one token each: skill rarity (document
     /// frequency) and `--require` filters.
     pub skills: Field,
@@ -41,6 +51,10 @@ pub(crate) struct Fields {
     /// job finds the holders of its occupation under any title.
     pub occupations: Field,
 }
+
+/// The tokenizer of fields whose text is terms already, space-separated: Tantivy's
+/// built-in whitespace tokenizer (no filters).
+const ANALYSED: &str = "whitespace";
 
 /// Occupations with a smaller share than this are not indexed.
 const INDEXED_SHARE: f32 = 0.1;
@@ -64,30 +78,25 @@ pub(crate) fn occupation_tokens(occupations: &Occupations) -> String {
 
 pub(crate) fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let text = |stored: bool| {
-        let indexing = TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-        let opts = TextOptions::default().set_indexing_options(indexing);
-        if stored { opts.set_stored() } else { opts }
+    let indexed = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
     };
     let fields = Fields {
         id: b.add_text_field("id", STRING | STORED | FAST),
         path: b.add_text_field("path", STRING | STORED | FAST),
         hash: b.add_u64_field("hash", FAST | STORED),
         name: b.add_text_field("name", STORED),
-        headline: b.add_text_field("headline", text(true)),
-        body: b.add_text_field("body", text(true)),
+        headline: b.add_text_field("headline", indexed(TOKENIZER_NAME).set_stored()),
+        body: b.add_text_field("body", indexed(ANALYSED)),
+        text: b.add_text_field("text", STORED),
+        terms: b.add_bytes_field("terms", STORED),
         skills: b.add_text_field("skills", STRING),
         facts: b.add_bytes_field("facts", FAST),
-        occupations: b.add_text_field(
-            "occupations",
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer("whitespace")
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            ),
-        ),
+        occupations: b.add_text_field("occupations", indexed(ANALYSED)),
     };
     (b.build(), fields)
 }
@@ -101,6 +110,8 @@ impl Fields {
             name: schema.get_field("name").ok()?,
             headline: schema.get_field("headline").ok()?,
             body: schema.get_field("body").ok()?,
+            text: schema.get_field("text").ok()?,
+            terms: schema.get_field("terms").ok()?,
             skills: schema.get_field("skills").ok()?,
             facts: schema.get_field("facts").ok()?,
             occupations: schema.get_field("occupations").ok()?,

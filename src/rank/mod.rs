@@ -21,7 +21,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, Lexicon};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
-use crate::index::{Columns, Fields, RescoreFacts};
+use crate::index::{Columns, Fields, RescoreFacts, TermTable};
 use crate::job::Job;
 use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::{Feedback, JobTerms};
@@ -246,6 +246,8 @@ struct StoredProfile {
     name: Option<String>,
     headline: Option<String>,
     body: String,
+    /// The body's terms, as analysed at index time.
+    terms: TermTable,
 }
 
 /// A candidate's score and what it was computed from, kept to explain it if it is shown.
@@ -364,7 +366,7 @@ impl Ranker<'_> {
             Ok(Match {
                 rank,
                 matched_terms: if options.details {
-                    matched_terms(self.analyzer, terms, &sought, &stored.body, idf)
+                    matched_terms(terms, &sought, &stored.terms, &stored.body, idf)
                 } else {
                     Vec::new()
                 },
@@ -394,9 +396,13 @@ impl Ranker<'_> {
         Ok(StoredProfile {
             name: text_of(&doc, self.fields.name).map(str::to_string),
             headline: text_of(&doc, self.fields.headline).map(str::to_string),
-            body: text_of(&doc, self.fields.body)
+            body: text_of(&doc, self.fields.text)
                 .unwrap_or_default()
                 .to_string(),
+            terms: match doc.get_first(self.fields.terms).and_then(|v| v.as_bytes()) {
+                Some(bytes) => TermTable::decode(bytes)?,
+                None => TermTable::default(),
+            },
         })
     }
 
@@ -586,45 +592,35 @@ fn quote(body: &str, span: (usize, usize)) -> String {
 struct Sought<'t> {
     /// Every body and title term.
     terms: FxHashSet<&'t str>,
-    /// Those in Chinese: a Han run holding none of them need not be segmented.
-    han: Vec<&'t str>,
 }
 
 impl<'t> Sought<'t> {
     fn new(terms: &'t JobTerms) -> Sought<'t> {
-        let all: FxHashSet<&str> = terms
+        let terms = terms
             .body
             .keys()
             .chain(terms.title.keys())
             .map(String::as_str)
             .collect();
-        let han = all
-            .iter()
-            .copied()
-            .filter(|t| t.chars().any(crate::analysis::is_han))
-            .collect();
-        Sought { terms: all, han }
+        Sought { terms }
     }
 }
 
-/// The job terms found in `body`, by weight × idf, shown in the profile's own spelling.
-fn matched_terms(
-    analyzer: &Analyzer,
+/// The job terms found in `body` (whose terms `table` holds), by weight × idf, shown in
+/// the profile's own spelling: where each was first found.
+fn matched_terms<'b>(
     terms: &JobTerms,
     sought: &Sought<'_>,
-    body: &str,
+    table: &'b TermTable,
+    body: &'b str,
     idf: impl Fn(&str) -> f32,
 ) -> Vec<String> {
     let mut surface: BTreeMap<&str, &str> = BTreeMap::new();
-    analyzer.for_each_term_where(
-        body,
-        |run| sought.han.iter().any(|t| run.contains(t)),
-        |t, range| {
-            if let Some(t) = sought.terms.get(t) {
-                surface.entry(t).or_insert(&body[range]);
-            }
-        },
-    );
+    for e in table.entries() {
+        if let (Some(t), Some(s)) = (sought.terms.get(e.term.as_str()), body.get(e.first.clone())) {
+            surface.entry(t).or_insert(s);
+        }
+    }
     let mut found: Vec<(f32, &str, &str)> = surface
         .iter()
         .map(|(t, s)| {

@@ -21,7 +21,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::Result;
-use crate::index::{Fields, occupation_term};
+use crate::index::{Fields, TermTable, occupation_term};
 use crate::job::Job;
 
 /// Extra weight of a job-title term searched in the profile headline.
@@ -222,43 +222,34 @@ impl JobTerms {
     /// profiles, best first): each term of their text scores its frequency in each
     /// profile relative to the profile's length, summed, times its idf; the best
     /// `feedback.terms` share `feedback.weight` of the body weight, the job's own terms
-    /// keep the rest. With `parallel`, the profiles are analysed on the current pool.
+    /// keep the rest. With `parallel`, the profiles are read on the current pool.
     pub(crate) fn add_feedback(
         &mut self,
         searcher: &Searcher,
         fields: &Fields,
-        analyzer: &Analyzer,
         top: &[(f32, DocAddress)],
         feedback: &Feedback,
         parallel: bool,
     ) -> Result<()> {
-        // Each profile's terms by length-normalised frequency, analysed in parallel (on
-        // the pool, when called in one) and summed in rank order, so the sums are the
-        // same for any number of threads. Hashed: the order terms are met in does not
-        // matter, they are sorted below.
-        let shares = |&(_, address): &(f32, DocAddress)| -> Result<FxHashMap<String, f32>> {
+        // Each profile's terms by length-normalised frequency, from its stored term
+        // table (the text was analysed at index time), read in parallel (on the pool,
+        // when called in one) and summed in rank order, so the sums are the same for any
+        // number of threads.
+        let shares = |&(_, address): &(f32, DocAddress)| -> Result<Vec<(String, f32)>> {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let mut counts: FxHashMap<String, u32> = FxHashMap::default();
-            let mut length = 0u32;
-            if let Some(body) = doc.get_first(fields.body).and_then(|v| v.as_str()) {
-                analyzer.for_each_term(body, |t, _| {
-                    match counts.get_mut(t) {
-                        Some(n) => *n += 1,
-                        None => {
-                            counts.insert(t.to_string(), 1);
-                        }
-                    }
-                    length += 1;
-                });
-            }
-            let length = length.max(1) as f32;
-            Ok(counts
-                .into_iter()
-                .map(|(t, n)| (t, n as f32 / length))
+            let table = match doc.get_first(fields.terms).and_then(|v| v.as_bytes()) {
+                Some(bytes) => TermTable::decode(bytes)?,
+                None => TermTable::default(),
+            };
+            let length = table.length().max(1) as f32;
+            Ok(table
+                .entries()
+                .iter()
+                .map(|e| (e.term.clone(), e.count as f32 / length))
                 .collect())
         };
         let top = &top[..top.len().min(feedback.profiles)];
-        let per_profile: Vec<FxHashMap<String, f32>> = if parallel {
+        let per_profile: Vec<Vec<(String, f32)>> = if parallel {
             top.par_iter().map(shares).collect::<Result<_>>()?
         } else {
             top.iter().map(shares).collect::<Result<_>>()?
