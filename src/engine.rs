@@ -478,23 +478,24 @@ impl Matcher {
             terms.keep_within(&searcher, &store.fields, budget);
         }
         let depth = options.depth();
-        let mut query = terms.query(&store.fields, &must_have);
+        let mut searched = terms.clone();
         if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
             // The first search only has to find `feedback.profiles` good matches: on a big
             // index it goes with a quarter of the postings budget.
-            let first = match options.max_postings {
-                Some(budget) if budget > 0 => {
-                    let mut lean = terms.clone();
-                    lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
-                    let lean = lean.query(&store.fields, &must_have);
-                    retrieve::candidates(&searcher, lean.as_ref(), feedback.profiles)?
-                }
-                _ => retrieve::candidates(&searcher, query.as_ref(), feedback.profiles)?,
-            };
+            let mut lean = terms.clone();
+            if let Some(budget) = options.max_postings.filter(|&b| b > 0) {
+                lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
+            }
+            let first = retrieve::top_documents(
+                &searcher,
+                &store.fields,
+                &lean,
+                &must_have,
+                feedback.profiles,
+            )?;
             // Fewer matches than that are no consensus to learn from, and a search for a
             // rare word should find what has it, not what resembles it.
             if first.len() == feedback.profiles {
-                let mut searched = terms.clone();
                 self.install(|| {
                     searched.add_feedback(
                         &searcher,
@@ -507,10 +508,10 @@ impl Matcher {
                 if let Some(budget) = options.max_postings {
                     searched.keep_within(&searcher, &store.fields, budget);
                 }
-                query = searched.query(&store.fields, &must_have);
             }
         }
-        let candidates = retrieve::candidates(&searcher, query.as_ref(), depth)?;
+        let candidates =
+            retrieve::top_documents(&searcher, &store.fields, &searched, &must_have, depth)?;
         // Explanations list the job's own terms, not those feedback added.
         let results = self.install(|| ranker.rank(job, &terms, candidates, options))?;
         Ok(Ranking {

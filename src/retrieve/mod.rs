@@ -5,17 +5,16 @@
 //! it (1 + ln tf, so a repeated word counts more but not linearly); the job title's
 //! terms also search the profile headline, and the occupations the title is read as
 //! search the profiles' occupations, so that a job finds the holders of its occupation
-//! whatever their title says ("nanny" finds "au pair"). Tantivy scores the disjunction
-//! with BM25 and keeps the best `limit` documents with block-max WAND.
+//! whatever their title says ("nanny" finds "au pair"). The disjunction is scored with
+//! Tantivy's BM25, term at a time ([`search`]).
+
+mod search;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
-use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
@@ -23,6 +22,8 @@ use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::Result;
 use crate::index::{Fields, TermTable, occupation_term};
 use crate::job::Job;
+
+pub(crate) use search::top_documents;
 
 /// Extra weight of a job-title term searched in the profile headline.
 const HEADLINE_BOOST: f32 = 1.5;
@@ -137,52 +138,6 @@ impl JobTerms {
             self.body.remove(t);
             total -= df;
         }
-    }
-
-    /// The BM25 query; every skill in `must_have` (canonical, lowercased) must be among
-    /// a profile's skills, without changing its score.
-    pub(crate) fn query(&self, fields: &Fields, must_have: &[String]) -> Box<dyn Query> {
-        let clause = |field, term: &str, weight: f32| -> (Occur, Box<dyn Query>) {
-            let q = TermQuery::new(
-                Term::from_field_text(field, term),
-                IndexRecordOption::WithFreqs,
-            );
-            (
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(q), weight)),
-            )
-        };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = self
-            .body
-            .iter()
-            .map(|(t, w)| clause(fields.body, t, *w))
-            .collect();
-        clauses.extend(
-            self.title
-                .iter()
-                .map(|(t, w)| clause(fields.headline, t, *w)),
-        );
-        clauses.extend(
-            self.occupations
-                .iter()
-                .map(|(t, w)| clause(fields.occupations, t, *w)),
-        );
-        if must_have.is_empty() {
-            return Box::new(BooleanQuery::new(clauses));
-        }
-        let mut all: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Should, Box::new(BooleanQuery::new(clauses)))];
-        for skill in must_have {
-            let q = TermQuery::new(
-                Term::from_field_text(fields.skills, skill),
-                IndexRecordOption::Basic,
-            );
-            all.push((
-                Occur::Must,
-                Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
-            ));
-        }
-        Box::new(BooleanQuery::new(all))
     }
 }
 
@@ -304,16 +259,4 @@ impl JobTerms {
         }
         Ok(())
     }
-}
-
-/// The best `limit` documents for `query` by BM25, highest first.
-pub(crate) fn candidates(
-    searcher: &Searcher,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<Vec<(f32, DocAddress)>> {
-    if limit == 0 {
-        return Ok(Vec::new());
-    }
-    Ok(searcher.search(query, &TopDocs::with_limit(limit).order_by_score())?)
 }
