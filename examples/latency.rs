@@ -9,7 +9,8 @@
 //! top-N, features, explanations for the top 10, as `matcher query` does — and every
 //! ranking's wall time recorded; p50/p99 are over all of them, the first (cold) round
 //! included. Then all jobs are ranked as one batch on every core (`rank_streaming`, as
-//! `matcher rank` does), timed whole. Output: one JSON object on stdout.
+//! `matcher rank` does), timed whole (skipped with `MATCHER_BATCH=0`). Output: one JSON
+//! object on stdout.
 
 use std::time::Instant;
 
@@ -70,6 +71,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 * p).ceil() as usize).saturating_sub(1)];
+    // MATCHER_BATCH=0: latency only, no batch.
+    if std::env::var("MATCHER_BATCH").ok().as_deref() == Some("0") {
+        println!(
+            "{{\"jobs\": {}, \"rounds\": {rounds}, \"p50_ms\": {:.2}, \"p99_ms\": {:.2}, \"max_ms\": {:.2}}}",
+            jobs.len(),
+            pct(0.5) * 1e3,
+            pct(0.99) * 1e3,
+            times.last().copied().unwrap_or(0.0) * 1e3
+        );
+        return Ok(());
+    }
     // Top 100, as a nightly batch writes.
     let batch_options = RankOptions {
         top: 100,
