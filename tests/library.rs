@@ -5,6 +5,8 @@
 //!    the same engine's next ranking sees them without reopening.
 //! 2. `delete` removes by id and says how many were there; `index --prune` never removes
 //!    upserted profiles (they have no file to be gone).
+//! 3. A ranking without details (what a TREC run asks for) has the same results, scores
+//!    and skill evidence, without what only the stored text gives.
 
 use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
 
@@ -78,6 +80,56 @@ fn upsert_and_delete_by_id() {
         .build()
         .unwrap();
     assert_eq!(ids(&again, &job), ["c"]);
+}
+
+#[test]
+fn details_off_keeps_results_and_drops_only_the_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let m = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .build()
+        .unwrap();
+    m.index(&[root.join("profiles")], &IndexOptions::default())
+        .unwrap();
+    let (jobs, _) = m.read_jobs(&[root.join("jobs")]);
+    let mut quoted = 0;
+    for job in &jobs {
+        let full = m.rank(job, &RankOptions::default()).unwrap().results;
+        let options = RankOptions {
+            details: false,
+            ..RankOptions::default()
+        };
+        let bare = m.rank(job, &options).unwrap().results;
+        assert_eq!(full.len(), bare.len(), "{}", job.id);
+        for (f, b) in full.iter().zip(&bare) {
+            assert_eq!((&f.id, f.score, f.bm25), (&b.id, b.score, b.bm25));
+            assert!(b.name.is_none() && b.headline.is_none() && b.snippet.is_empty());
+            assert!(b.matched_terms.is_empty());
+            let skills = |m: &matcher::Match| -> Vec<(String, String)> {
+                m.explanation
+                    .matched_required
+                    .iter()
+                    .map(|e| (e.skill.clone(), e.text.clone()))
+                    .collect()
+            };
+            assert_eq!(skills(f), skills(b));
+            assert!(
+                b.explanation
+                    .matched_required
+                    .iter()
+                    .all(|e| e.quote.is_empty())
+            );
+            quoted += f
+                .explanation
+                .matched_required
+                .iter()
+                .filter(|e| !e.quote.is_empty())
+                .count();
+        }
+    }
+    // With details, the evidence is quoted.
+    assert!(quoted > 10, "{quoted}");
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {

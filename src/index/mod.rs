@@ -23,7 +23,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) use columns::{Columns, RescoreFacts};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
-pub(crate) use terms::TermTable;
+pub(crate) use terms::{TermRef, TermTable};
 
 /// The file, beside Tantivy's own, that records which matcher schema the index has.
 const MARKER: &str = "matcher-index.json";

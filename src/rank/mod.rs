@@ -21,7 +21,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, Lexicon};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
-use crate::index::{Columns, Fields, RescoreFacts, TermTable};
+use crate::index::{Columns, Fields, RescoreFacts, TermRef, TermTable};
 use crate::job::Job;
 use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::{Feedback, JobTerms};
@@ -176,9 +176,12 @@ pub struct RankOptions {
     /// exceeds N postings a term). By default, [`DEFAULT_MAX_POSTINGS`]; `None` searches
     /// every term.
     pub max_postings: Option<u64>,
-    /// Whether each result gets its matched terms and snippet (the text-level part of the
-    /// explanation, which re-reads the profile's text: the costliest part of a batch).
-    /// By default, yes; a TREC run, which shows neither, turns it off.
+    /// Whether each result gets what only its stored document has: name, headline,
+    /// matched terms, snippet and the quotes of its skill evidence. Reading the stored
+    /// documents of the results was the costliest part of a batch. Without details, a
+    /// result has its id, scores and explanation (features, matched and missing skills
+    /// with the words that name them), with `name` and `headline` `None` and empty
+    /// quotes. By default, yes; a TREC run, which shows none of it, turns it off.
     pub details: bool,
     /// Skills every result must show (canonical names or aliases).
     pub require: Vec<String>,
@@ -242,12 +245,13 @@ struct Loaded {
 }
 
 /// What the document store holds for display: read for the results returned only.
+#[derive(Default)]
 struct StoredProfile {
     name: Option<String>,
     headline: Option<String>,
     body: String,
-    /// The body's terms, as analysed at index time.
-    terms: TermTable,
+    /// The body's terms, as analysed at index time ([`TermTable`] bytes).
+    terms: Vec<u8>,
 }
 
 /// A candidate's score and what it was computed from, kept to explain it if it is shown.
@@ -360,13 +364,20 @@ impl Ranker<'_> {
         };
         let result = |(rank, c, s): (usize, Loaded, Scored)| -> Result<Match> {
             let stored = match c.stored {
-                Some(stored) => stored,
-                None => self.stored(c.addr)?,
+                Some(stored) if options.details => stored,
+                None if options.details => self.stored(c.addr)?,
+                _ => StoredProfile::default(),
             };
             Ok(Match {
                 rank,
                 matched_terms: if options.details {
-                    matched_terms(terms, &sought, &stored.terms, &stored.body, idf)
+                    matched_terms(
+                        terms,
+                        &sought,
+                        &TermTable::decode(&stored.terms)?,
+                        &stored.body,
+                        idf,
+                    )
                 } else {
                     Vec::new()
                 },
@@ -375,6 +386,7 @@ impl Ranker<'_> {
                 } else {
                     String::new()
                 },
+                // Without the text (no details), every quote is empty.
                 explanation: explain(&ctx, &c.facts, &stored.body, s.features, &s.skills),
                 id: c.id,
                 name: stored.name,
@@ -399,10 +411,11 @@ impl Ranker<'_> {
             body: text_of(&doc, self.fields.text)
                 .unwrap_or_default()
                 .to_string(),
-            terms: match doc.get_first(self.fields.terms).and_then(|v| v.as_bytes()) {
-                Some(bytes) => TermTable::decode(bytes)?,
-                None => TermTable::default(),
-            },
+            terms: doc
+                .get_first(self.fields.terms)
+                .and_then(|v| v.as_bytes())
+                .map(<[u8]>::to_vec)
+                .unwrap_or_default(),
         })
     }
 
@@ -608,16 +621,16 @@ impl<'t> Sought<'t> {
 
 /// The job terms found in `body` (whose terms `table` holds), by weight × idf, shown in
 /// the profile's own spelling: where each was first found.
-fn matched_terms<'b>(
+fn matched_terms(
     terms: &JobTerms,
     sought: &Sought<'_>,
-    table: &'b TermTable,
-    body: &'b str,
+    table: &[TermRef<'_>],
+    body: &str,
     idf: impl Fn(&str) -> f32,
 ) -> Vec<String> {
     let mut surface: BTreeMap<&str, &str> = BTreeMap::new();
-    for e in table.entries() {
-        if let (Some(t), Some(s)) = (sought.terms.get(e.term.as_str()), body.get(e.first.clone())) {
+    for e in table {
+        if let (Some(t), Some(s)) = (sought.terms.get(e.term), body.get(e.first.clone())) {
             surface.entry(t).or_insert(s);
         }
     }

@@ -187,32 +187,30 @@ impl JobTerms {
         parallel: bool,
     ) -> Result<()> {
         // Each profile's terms by length-normalised frequency, from its stored term
-        // table (the text was analysed at index time), read in parallel (on the pool,
-        // when called in one) and summed in rank order, so the sums are the same for any
-        // number of threads.
-        let shares = |&(_, address): &(f32, DocAddress)| -> Result<Vec<(String, f32)>> {
+        // table (the text was analysed at index time): the tables are read in parallel
+        // (on the pool, when called in one) and summed in rank order, so the sums are
+        // the same for any number of threads.
+        let table = |&(_, address): &(f32, DocAddress)| -> Result<Vec<u8>> {
             let doc: TantivyDocument = searcher.doc(address)?;
-            let table = match doc.get_first(fields.terms).and_then(|v| v.as_bytes()) {
-                Some(bytes) => TermTable::decode(bytes)?,
-                None => TermTable::default(),
-            };
-            let length = table.length().max(1) as f32;
-            Ok(table
-                .entries()
-                .iter()
-                .map(|e| (e.term.clone(), e.count as f32 / length))
-                .collect())
+            Ok(
+                match doc.get_first(fields.terms).and_then(|v| v.as_bytes()) {
+                    Some(bytes) => bytes.to_vec(),
+                    None => Vec::new(),
+                },
+            )
         };
         let top = &top[..top.len().min(feedback.profiles)];
-        let per_profile: Vec<Vec<(String, f32)>> = if parallel {
-            top.par_iter().map(shares).collect::<Result<_>>()?
+        let tables: Vec<Vec<u8>> = if parallel {
+            top.par_iter().map(table).collect::<Result<_>>()?
         } else {
-            top.iter().map(shares).collect::<Result<_>>()?
+            top.iter().map(table).collect::<Result<_>>()?
         };
-        let mut mass: FxHashMap<String, f32> = FxHashMap::default();
-        for shares in per_profile {
-            for (t, share) in shares {
-                *mass.entry(t).or_default() += share;
+        let mut mass: FxHashMap<&str, f32> = FxHashMap::default();
+        for bytes in &tables {
+            let terms = TermTable::decode(bytes)?;
+            let length = terms.iter().map(|e| e.count).sum::<u32>().max(1) as f32;
+            for e in terms {
+                *mass.entry(e.term).or_default() += e.count as f32 / length;
             }
         }
         let n = searcher.num_docs() as f32;
@@ -220,11 +218,11 @@ impl JobTerms {
         // Terms by mass, heaviest first: once even the largest idf there is (df 0)
         // cannot lift a term's mass past the `terms`-th best score so far, no later one
         // can either, and their document frequencies need not be looked up.
-        let mut by_mass: Vec<(String, f32)> = mass.into_iter().collect();
-        by_mass.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut by_mass: Vec<(&str, f32)> = mass.into_iter().collect();
+        by_mass.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0)));
         let max_idf = idf(0.0);
         let mut best: BinaryHeap<Reverse<u32>> = BinaryHeap::new();
-        let mut ranked: Vec<(f32, String)> = Vec::new();
+        let mut ranked: Vec<(f32, &str)> = Vec::new();
         for (t, m) in by_mass {
             if best.len() == feedback.terms {
                 let threshold = best.peek().map_or(0.0, |r| f32::from_bits(r.0));
@@ -233,7 +231,7 @@ impl JobTerms {
                 }
             }
             let df = searcher
-                .doc_freq(&Term::from_field_text(fields.body, &t))
+                .doc_freq(&Term::from_field_text(fields.body, t))
                 .unwrap_or(0) as f32;
             let score = m * idf(df);
             // Scores are non-negative, so their bit patterns order as they do.
@@ -243,7 +241,7 @@ impl JobTerms {
             }
             ranked.push((score, t));
         }
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
         ranked.truncate(feedback.terms);
         let total: f32 = ranked.iter().map(|(v, _)| v).sum();
         if total <= 0.0 {
@@ -255,7 +253,7 @@ impl JobTerms {
             *w *= 1.0 - share;
         }
         for (v, t) in ranked {
-            *self.body.entry(t).or_default() += share * job_weight * v / total;
+            *self.body.entry(t.to_string()).or_default() += share * job_weight * v / total;
         }
         Ok(())
     }
