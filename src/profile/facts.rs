@@ -9,6 +9,7 @@
 
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
@@ -187,9 +188,23 @@ const SCHOOL_WORDS: &[&str] = &[
 /// Roles whose name contains a school word ("Scrum Master").
 const NOT_SCHOOL: &[&str] = &["scrum master", "master data", "webmaster", "quartermaster"];
 
+/// Lines that may be about schooling: those that spell a school word, ignoring ASCII
+/// case, or hold one of the two characters that `to_lowercase` turns into ASCII (İ into
+/// "i̇", the Kelvin sign K into "k"), which could make one. A line without any cannot
+/// hold a school word once lowercased; most lines have none.
+static SCHOOL_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(SCHOOL_WORDS.iter().copied().chain(["\u{130}", "\u{212A}"]))
+        .expect("school words")
+});
+
 /// Whether a line is about schooling (its dates are not work experience, its city is
 /// not where the person is).
 pub(crate) fn is_school_line(line: &str) -> bool {
+    if !SCHOOL_HINTS.is_match(line) {
+        return false;
+    }
     let lower = line.to_lowercase();
     let mut lower = lower;
     for role in NOT_SCHOOL {
@@ -240,11 +255,18 @@ struct DateMatch {
 pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
     let mut out = Vec::new();
     for (line_no, line) in text.lines().enumerate() {
-        // A range starts at a year: a line without a digit has none (and most lines of a
-        // résumé have none; the pattern is costly, its \b being Unicode-aware).
-        if !line.bytes().any(|b| b.is_ascii_digit()) || is_school_line(line) {
+        // A range starts at a year, 19xx or 20xx: a line without "19" or "20" has none
+        // (and most lines of a résumé have none, even of those with digits; the pattern
+        // is costly, its \b being Unicode-aware).
+        if !line
+            .as_bytes()
+            .windows(2)
+            .any(|w| matches!(w, b"19" | b"20"))
+        {
             continue;
         }
+        // Whether the line is about schooling, asked once it has a range to drop.
+        let mut school = None;
         let dates: Vec<DateMatch> = DATE
             .captures_iter(line)
             .map(|c| {
@@ -280,6 +302,9 @@ pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
             // "2012 - 2015": a year alone ends at the end of that year.
             let end = if b.has_month { b.month } else { b.month + 11 };
             if a.month <= end && end <= now && a.month >= 1950 * 12 {
+                if *school.get_or_insert_with(|| is_school_line(line)) {
+                    break;
+                }
                 out.push(DateRange {
                     line: line_no,
                     start: a.month,
@@ -458,6 +483,30 @@ mod tests {
         assert_eq!(number("十五"), Some(15.0));
         assert_eq!(number("二十"), Some(20.0));
         assert_eq!(number("两"), Some(2.0));
+    }
+
+    /// What the prefilters of the lowercasing searches rely on: apart from İ and the
+    /// Kelvin sign, no character lowercases to anything ASCII, and no character but a
+    /// Han one itself lowercases to a Han character.
+    #[test]
+    fn only_two_characters_lowercase_to_ascii() {
+        let all = || (0x80..=0x10FFFF).filter_map(char::from_u32);
+        let to_ascii: Vec<char> = all()
+            .filter(|c| c.to_lowercase().any(|l| l.is_ascii()))
+            .collect();
+        assert_eq!(to_ascii, ['\u{130}', '\u{212A}']);
+        assert!(all().all(|c| {
+            c.to_lowercase()
+                .all(|l| l == c || !crate::analysis::is_han(l))
+        }));
+    }
+
+    #[test]
+    fn school_lines_through_lowercasing() {
+        assert!(is_school_line("UNIVERSİTY OF EXAMPLE"));
+        assert!(!is_school_line("Mumbai office, 2019 - 2021"));
+        assert!(is_school_line("2005-2007 浙江大学"));
+        assert!(!is_school_line("\u{212A}mba"));
     }
 
     /// Regression: "master" in Scrum Master, "mba" in Mumbai and 教育 in a company name
