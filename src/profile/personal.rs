@@ -7,7 +7,9 @@
 //! offsets. What was found is kept, apart, for display.
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 /// Personal data found in a profile. Shown to the user; never indexed for ranking.
@@ -123,17 +125,21 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
         }
     }
     // Links on a contact line, or labelled as the person's own page, are contact details.
-    let contact_line = !found.emails.is_empty() && line.contains('@') || has_contact_label(line);
-    for (start, word) in words(line) {
-        let Some(url_at) = word
-            .find("http://")
-            .or_else(|| word.find("https://"))
-            .or_else(|| word.find("www."))
-        else {
-            continue;
-        };
-        if contact_line || word.contains("linkedin.com/") || word.contains("wa.me/") {
-            spans.push(offset + start + url_at..offset + start + word.len());
+    // Most lines have no link, and then neither the line's words nor its labels matter.
+    if URL_HINTS.is_match(line) {
+        let contact_line =
+            !found.emails.is_empty() && line.contains('@') || has_contact_label(line);
+        for (start, word) in words(line) {
+            let Some(url_at) = word
+                .find("http://")
+                .or_else(|| word.find("https://"))
+                .or_else(|| word.find("www."))
+            else {
+                continue;
+            };
+            if contact_line || word.contains("linkedin.com/") || word.contains("wa.me/") {
+                spans.push(offset + start + url_at..offset + start + word.len());
+            }
         }
     }
     // Phone numbers: a labelled number, a Chinese mobile number or an international one.
@@ -153,16 +159,21 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                 end -= 1;
             }
             let candidate = &line[start..end];
-            let labelled = has_label_before(
-                &line[..start],
-                &["phone", "mobile", "tel", "cell", "电话", "手机", "联系方式"],
-            );
-            let cn_mobile = digits == 11
-                && candidate.trim_start_matches('+').starts_with('1')
-                && !is_year_range(candidate);
+            // Asked last: most runs of digits are too short or too long to be a number.
+            let labelled = || {
+                has_label_before(
+                    &line[..start],
+                    &["phone", "mobile", "tel", "cell", "电话", "手机", "联系方式"],
+                )
+            };
+            let cn_mobile = || {
+                digits == 11
+                    && candidate.trim_start_matches('+').starts_with('1')
+                    && !is_year_range(candidate)
+            };
             let intl = candidate.starts_with('+') && (8..=15).contains(&digits);
             if (7..=15).contains(&digits)
-                && (labelled || cn_mobile || intl)
+                && (intl || cn_mobile() || labelled())
                 && !is_year_range(candidate)
             {
                 push_unique(&mut found.phones, candidate);
@@ -189,19 +200,20 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
             }
             let lead = sub.len() - sub.trim_start().len();
             let abs = offset + start + sub_start + lead;
-            let lower = trimmed.to_lowercase();
-            if GENDER_WORDS.contains(&lower.as_str()) {
+            if GENDER_WORDS.iter().any(|w| lowercases_to(trimmed, w)) {
                 found.attributes.push(trimmed.to_string());
                 spans.push(abs..abs + trimmed.len());
                 continue;
             }
             if let Some((label, value)) = split_label(trimmed) {
-                let label_l = label.to_lowercase();
-                if LABELS.contains(&label_l.trim()) && !value.trim().is_empty() {
-                    if matches!(label_l.trim(), "name" | "姓名") {
+                let label = LABELS.iter().find(|l| lowercases_to(label.trim(), l));
+                if let Some(&label) = label
+                    && !value.trim().is_empty()
+                {
+                    if matches!(label, "name" | "姓名") {
                         found.name = Some(value.trim().to_string());
                     } else if !matches!(
-                        label_l.trim(),
+                        label,
                         "email"
                             | "e-mail"
                             | "邮箱"
@@ -222,6 +234,17 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
             }
         }
     }
+}
+
+/// Lines that may hold a link: the ones that spell how a link starts.
+static URL_HINTS: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(["http://", "https://", "www."]).expect("url starts"));
+
+/// Whether `s.to_lowercase()` is `word`, without building it. Lowercasing character by
+/// character differs from `str::to_lowercase` only in a final Σ (ς, not σ), and no
+/// word compared here has either.
+fn lowercases_to(s: &str, word: &str) -> bool {
+    s.chars().flat_map(char::to_lowercase).eq(word.chars())
 }
 
 /// Labels that introduce the candidate's own contact points.
