@@ -9,7 +9,9 @@ pub(crate) mod facts;
 pub(crate) mod personal;
 
 use std::ops::Range;
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
 use crate::analysis::{Lexicon, Occupations, Taxonomy};
@@ -91,6 +93,26 @@ const CERTIFICATION_HEADINGS: &[&str] = &[
     "资质证书",
 ];
 
+/// Finds [`CERTIFICATION_WORDS`] ASCII case-insensitively, as a search of the line's
+/// `to_ascii_lowercase` does, in one pass for all of them.
+static CERTIFICATION_WORD_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(CERTIFICATION_WORDS)
+        .expect("certification words")
+});
+
+/// How many characters the longest of [`SECTION_WORDS`] and [`CERTIFICATION_HEADINGS`]
+/// has.
+static LONGEST_HEADING_WORD: LazyLock<usize> = LazyLock::new(|| {
+    SECTION_WORDS
+        .iter()
+        .chain(CERTIFICATION_HEADINGS)
+        .map(|w| w.chars().count())
+        .max()
+        .unwrap_or(0)
+});
+
 /// Certifications, as written: lines under a certifications heading, and elsewhere lines
 /// that say they state one; cleaned of list markers.
 fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
@@ -98,14 +120,21 @@ fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
     let mut in_section = false;
     for (n, raw) in text.lines().enumerate() {
         let line = raw.trim();
-        let bare = line
-            .trim_matches(|c: char| !c.is_alphanumeric())
-            .to_lowercase();
+        let bare = line.trim_matches(|c: char| !c.is_alphanumeric());
+        // Lowercasing never makes fewer characters: a line longer than every heading
+        // word is none of them, and most lines are; it is lowered only when a heading.
+        let lower_word = bare
+            .chars()
+            .nth(*LONGEST_HEADING_WORD)
+            .is_none()
+            .then(|| bare.to_lowercase());
+        let is_word = |words: &[&str]| lower_word.as_deref().is_some_and(|w| words.contains(&w));
         let is_heading = heading_lines.contains(&n)
             || line.starts_with('【')
             || line.ends_with([':', '：'])
-            || SECTION_WORDS.contains(&bare.as_str());
-        if is_heading || CERTIFICATION_HEADINGS.contains(&bare.as_str()) {
+            || is_word(SECTION_WORDS);
+        if is_heading || is_word(CERTIFICATION_HEADINGS) {
+            let bare = lower_word.unwrap_or_else(|| bare.to_lowercase());
             in_section = CERTIFICATION_HEADINGS
                 .iter()
                 .any(|h| bare == *h || bare.starts_with(h));
@@ -118,8 +147,7 @@ fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
         if !(4..=100).contains(&n) {
             continue;
         }
-        let lower = item.to_ascii_lowercase();
-        if in_section || CERTIFICATION_WORDS.iter().any(|w| lower.contains(w)) {
+        if in_section || CERTIFICATION_WORD_FINDER.is_match(item) {
             out.push(item.to_string());
         }
     }
@@ -186,10 +214,23 @@ const PLACE_LABELS: &[&str] = &[
     "居住地",
 ];
 
+/// Finds the lines where a [`PLACE_LABELS`] label can stand: matching them ASCII
+/// case-insensitively is what `to_ascii_lowercase` and a search of the lowered line do.
+static PLACE_LABEL_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(PLACE_LABELS)
+        .expect("place labels")
+});
+
 /// The place a text says it is in: a labelled one ("Location: Shanghai", "工作地点：上海")
 /// or else the first place named in its first `head_lines` lines, school lines left out.
 pub(crate) fn location(text: &str, places: &Taxonomy, head_lines: usize) -> Option<String> {
     for line in text.lines() {
+        // Most lines name no label: one pass of one automaton says so.
+        if !PLACE_LABEL_HINTS.is_match(line) {
+            continue;
+        }
         let lower = line.to_ascii_lowercase();
         for label in PLACE_LABELS {
             for (i, _) in lower.match_indices(label) {
