@@ -108,19 +108,7 @@ impl Analyzer {
     }
 
     /// Call `sink` with every term of `text` and the byte range it came from, in order.
-    pub fn for_each_term(&self, text: &str, sink: impl FnMut(&str, Range<usize>)) {
-        self.for_each_term_where(text, |_| true, sink);
-    }
-
-    /// [`Analyzer::for_each_term`], but a run of Han characters is segmented only if
-    /// `segment(run)`: Chinese terms are substrings of their run, so a caller after
-    /// certain terms skips the runs that contain none of them, and jieba's work there.
-    pub(crate) fn for_each_term_where(
-        &self,
-        text: &str,
-        segment: impl Fn(&str) -> bool,
-        mut sink: impl FnMut(&str, Range<usize>),
-    ) {
+    pub fn for_each_term(&self, text: &str, mut sink: impl FnMut(&str, Range<usize>)) {
         let language = self.languages.detect(text);
         let stemmer = &self.stemmers[language];
         // English function words are stop words in every language's text, besides its own.
@@ -139,9 +127,7 @@ impl Analyzer {
                     end = i + c.len_utf8();
                     chars.next();
                 }
-                if segment(&text[start..end]) {
-                    self.han_run(&text[start..end], start, &mut sink);
-                }
+                self.han_run(&text[start..end], start, &mut sink);
                 prev = text[..end].chars().next_back();
                 continue;
             }
@@ -446,27 +432,6 @@ mod tests {
             first.iter().collect::<Vec<_>>()
         );
         assert!(nested.iter().all(|(_, inner)| inner.len() == 1));
-    }
-
-    #[test]
-    fn skipped_han_runs_yield_no_terms_and_the_rest_are_unchanged() {
-        let a = analyzer();
-        let text = "熟悉微服务架构, Kafka 与数据库; 负责团队管理";
-        let all = a.terms(text);
-        let mut kept = Vec::new();
-        a.for_each_term_where(
-            text,
-            |run| run.contains("微服务"),
-            |t, _| kept.push(t.to_string()),
-        );
-        assert!(kept.contains(&"微服务".to_string()) && kept.contains(&"kafka".to_string()));
-        assert!(
-            !kept
-                .iter()
-                .any(|t| t.contains("管理") || t.contains("数据库"))
-        );
-        let in_order: Vec<&String> = all.iter().filter(|t| kept.contains(t)).collect();
-        assert_eq!(in_order, kept.iter().collect::<Vec<_>>());
     }
 
     #[test]
