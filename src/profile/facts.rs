@@ -166,9 +166,14 @@ fn largest_count(
         .reduce(f32::max)
 }
 
+/// A date: a year, after a month's name or before its number, or "now". The English
+/// words for now are whole words ("Presentation" holds no "present"). A month is any word that
+/// starts like an English one's name: so "decembrie", "Oktober" and "septiembre" are
+/// months, and "Marketing 2019" is read as March 2019 (a known flaw: spelling out every
+/// language's month names is the fix).
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)(?:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\b((?:19|20)\d{2})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|\b))?|(present|now|current|today|至今|今|现在)",
+        r"(?i)(?:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\b((?:19|20)\d{2})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|\b))?|(\b(?:present|now|current|currently|today)\b|至今|今|现在)",
     )
     .expect("date pattern")
 });
@@ -381,6 +386,23 @@ mod tests {
     use super::*;
 
     const NOW: Month = 2026 * 12 + 10; // November 2026
+
+    /// Regression: "present" was found inside "Presentation", which made an open range of
+    /// "2018 – Presentation …".
+    #[test]
+    fn now_is_a_whole_word() {
+        let starts = |line: &str| -> Vec<(Month, bool)> {
+            date_ranges(line, NOW)
+                .iter()
+                .map(|r| (r.start, r.open))
+                .collect()
+        };
+        assert!(starts("2018 – Presentation of results").is_empty());
+        assert!(starts("2015 - nowhere else").is_empty());
+        assert_eq!(starts("2015 - currently"), [(2015 * 12, true)]);
+        assert_eq!(starts("Sept. 2019 – now"), [(2019 * 12 + 8, true)]);
+        assert_eq!(starts("Iunie 2018 - decembrie 2020"), [(2018 * 12, false)]);
+    }
 
     #[test]
     fn explicit_statements() {

@@ -102,6 +102,17 @@ static CERTIFICATION_WORD_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
         .expect("certification words")
 });
 
+/// Whether a line says it states a certification: one of [`CERTIFICATION_WORDS`], the
+/// Latin abbreviations ("CPA", "PMP") as whole words — "CPAN" is none.
+fn states_certification(line: &str) -> bool {
+    CERTIFICATION_WORD_FINDER.find_iter(line).any(|m| {
+        let word = CERTIFICATION_WORDS[m.pattern().as_usize()];
+        let latin = |c: char| c.is_ascii_alphanumeric();
+        let abbreviation = word.len() <= 3 && word.is_ascii();
+        !abbreviation || !(line[..m.start()].ends_with(latin) || line[m.end()..].starts_with(latin))
+    })
+}
+
 /// How many characters the longest of [`SECTION_WORDS`] and [`CERTIFICATION_HEADINGS`]
 /// has.
 static LONGEST_HEADING_WORD: LazyLock<usize> = LazyLock::new(|| {
@@ -147,7 +158,7 @@ fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
         if !(4..=100).contains(&n) {
             continue;
         }
-        if in_section || CERTIFICATION_WORD_FINDER.is_match(item) {
+        if in_section || states_certification(item) {
             out.push(item.to_string());
         }
     }
@@ -729,6 +740,16 @@ fn headline(ranking_text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression: "cpa" inside "CPAN" made a line a certification.
+    #[test]
+    fn certification_abbreviations_are_whole_words() {
+        assert!(!states_certification("Built Perl modules for CPAN mirrors"));
+        assert!(states_certification("CPA, Certified Public Accountant"));
+        assert!(states_certification("持有CPA证书"));
+        assert!(states_certification("PMP证书"));
+        assert!(states_certification("Certified Kubernetes Administrator"));
+    }
 
     /// Regression: decorated section headings ("【个人简介】", "== Technical Skills ==")
     /// were taken for the headline, which the title feature then read.

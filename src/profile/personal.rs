@@ -314,6 +314,9 @@ fn split_double_space(cell: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Whether one of `labels` stands in the 24 characters before a number. A Latin label
+/// starts a word: "tel" is in "Tel.:" and "telephone", not in "Hotel"; "cell" not in
+/// "excellent".
 fn has_label_before(before: &str, labels: &[&str]) -> bool {
     let tail: String = before
         .chars()
@@ -324,7 +327,12 @@ fn has_label_before(before: &str, labels: &[&str]) -> bool {
         .rev()
         .collect();
     let tail = tail.to_lowercase();
-    labels.iter().any(|l| tail.contains(l))
+    labels.iter().any(|l| {
+        tail.match_indices(l).any(|(i, _)| {
+            !l.starts_with(|c: char| c.is_ascii_alphabetic())
+                || !tail[..i].ends_with(|c: char| c.is_alphanumeric())
+        })
+    })
 }
 
 fn is_year_range(s: &str) -> bool {
@@ -391,6 +399,20 @@ mod tests {
             b[r.clone()].fill(b' ');
         }
         String::from_utf8(b).unwrap()
+    }
+
+    /// Regression: "tel" in "Hotel" and "cell" in "excellent" labelled the number after
+    /// them a phone number, and it was blanked from the ranking text.
+    #[test]
+    fn phone_labels_start_a_word() {
+        let (p, _) = find("Hotel reservations desk 12345678", &[]);
+        assert!(p.phones.is_empty(), "{:?}", p.phones);
+        let (p, _) = find("Excellent 12345678 units sold", &[]);
+        assert!(p.phones.is_empty(), "{:?}", p.phones);
+        let (p, _) = find("Mobile/Tel: 12345678", &[]);
+        assert_eq!(p.phones, ["12345678"]);
+        let (p, _) = find("电话 12345678", &[]);
+        assert_eq!(p.phones, ["12345678"]);
     }
 
     #[test]
