@@ -22,6 +22,8 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+use tantivy::schema::{Field, Value};
 
 use super::columns::corrupt;
 use crate::analysis::Analyzer;
@@ -116,6 +118,14 @@ impl TermTable {
                 .collect(),
         );
         postcard::to_stdvec(&wire).map_err(|e| e.to_string())
+    }
+
+    /// The table bytes a stored document holds (none, for a document without them).
+    pub(crate) fn stored(doc: &TantivyDocument, field: Field) -> Vec<u8> {
+        doc.get_first(field)
+            .and_then(|v| v.as_bytes())
+            .map(<[u8]>::to_vec)
+            .unwrap_or_default()
     }
 
     /// Read back what [`TermTable::encode`] wrote, the terms borrowed from `bytes`.

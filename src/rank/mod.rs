@@ -412,11 +412,7 @@ impl Ranker<'_> {
             body: text_of(&doc, self.fields.text)
                 .unwrap_or_default()
                 .to_string(),
-            terms: doc
-                .get_first(self.fields.terms)
-                .and_then(|v| v.as_bytes())
-                .map(<[u8]>::to_vec)
-                .unwrap_or_default(),
+            terms: TermTable::stored(&doc, self.fields.terms),
         })
     }
 

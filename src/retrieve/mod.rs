@@ -15,7 +15,6 @@ use std::collections::{BTreeMap, BinaryHeap};
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
@@ -192,12 +191,7 @@ impl JobTerms {
         // the same for any number of threads.
         let table = |&(_, address): &(f32, DocAddress)| -> Result<Vec<u8>> {
             let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(
-                match doc.get_first(fields.terms).and_then(|v| v.as_bytes()) {
-                    Some(bytes) => bytes.to_vec(),
-                    None => Vec::new(),
-                },
-            )
+            Ok(TermTable::stored(&doc, fields.terms))
         };
         let top = &top[..top.len().min(feedback.profiles)];
         let tables: Vec<Vec<u8>> = if parallel {
