@@ -352,10 +352,11 @@ impl Ranker<'_> {
             .enumerate()
             .map(|(rank, (c, s))| (rank + 1, c, s))
             .collect();
-        // The results shown read their text (quotes, matched terms, snippet): analysing a
-        // few résumés is the costliest part of a small ranking, so it runs on the pool too.
+        // The results shown read their stored document (quotes, matched terms, snippet):
+        // decompressing and decoding it is the costliest part of a small ranking, so it
+        // runs on the pool too.
         let total_docs = self.searcher.num_docs().max(1) as f32;
-        let sought = Sought::new(terms);
+        let sought = sought(terms);
         let idf = |term: &str| -> f32 {
             let df = self
                 .searcher
@@ -598,36 +599,29 @@ fn quote(body: &str, span: (usize, usize)) -> String {
     joined.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The job's terms as shown results are searched for them: built once a ranking.
-struct Sought<'t> {
-    /// Every body and title term.
-    terms: FxHashSet<&'t str>,
-}
-
-impl<'t> Sought<'t> {
-    fn new(terms: &'t JobTerms) -> Sought<'t> {
-        let terms = terms
-            .body
-            .keys()
-            .chain(terms.title.keys())
-            .map(String::as_str)
-            .collect();
-        Sought { terms }
-    }
+/// Every body and title term of the job, as shown results are searched for them: built
+/// once a ranking.
+fn sought(terms: &JobTerms) -> FxHashSet<&str> {
+    terms
+        .body
+        .keys()
+        .chain(terms.title.keys())
+        .map(String::as_str)
+        .collect()
 }
 
 /// The job terms found in `body` (whose terms `table` holds), by weight × idf, shown in
 /// the profile's own spelling: where each was first found.
 fn matched_terms(
     terms: &JobTerms,
-    sought: &Sought<'_>,
+    sought: &FxHashSet<&str>,
     table: &[TermRef<'_>],
     body: &str,
     idf: impl Fn(&str) -> f32,
 ) -> Vec<String> {
     let mut surface: BTreeMap<&str, &str> = BTreeMap::new();
     for e in table {
-        if let (Some(t), Some(s)) = (sought.terms.get(e.term), body.get(e.first.clone())) {
+        if let (Some(t), Some(s)) = (sought.get(e.term), body.get(e.first.clone())) {
             surface.entry(t).or_insert(s);
         }
     }
