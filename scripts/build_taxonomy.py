@@ -959,6 +959,12 @@ FAMILY_COLLAPSE = {
     "social": "general", "sports": "general", "arts": "general", "media": "general",
 }
 # Seniority is handled by the engine: title aliases carrying these words are dropped.
+# A one-word title from ESCO or O*NET that ends this many multi-word titles is a role
+# noun ("director", "officer", "supervisor"), not a title: alone it says nothing of which
+# of them is meant, and the sources file it under one at random ("director" under video
+# and motion picture director, "supervisor" under oil refinery control room operator).
+# Such aliases are dropped; a curated one (software engineer's "developer") is kept.
+ROLE_NOUN_HEADS = 20
 SENIORITY_RE = re.compile(r"\b(senior|sr\.?|junior|jr\.?)(?=\s|$)|^(高级|资深|初级|中级|实习)", re.I)
 # ISCO-08 prefix -> family; the longest matching prefix wins.
 ISCO_FAMILY = {
@@ -2080,6 +2086,13 @@ def build_titles(src: str, curated_path: str, report: dict):
 
     # resolve aliases: one canonical per alias
     canon = set(titles)
+    heads = collections.Counter()
+    for k in sorted(titles):
+        t = titles[k]
+        names = {fold(n) for n in [t["canonical"]] + [a for a, _ in t["aliases"]]}
+        for n in {n.split()[-1] for n in names if len(n.split()) > 1 and not has_han(n)}:
+            heads[n] += 1
+    role_nouns = 0
     cand = collections.defaultdict(list)
     for k in sorted(titles):
         t = titles[k]
@@ -2094,6 +2107,9 @@ def build_titles(src: str, curated_path: str, report: dict):
             if tier > 0 and SENIORITY_RE.search(core):
                 continue
             if tier > 0 and not has_han(core) and len(core.split()) == 1 and len(core) <= 2:
+                continue
+            if tier > 0 and len(core.split()) == 1 and heads[fold(core)] >= ROLE_NOUN_HEADS:
+                role_nouns += 1
                 continue
             ov = overlap(core, t["canonical"])
             cand[fold(a)].append(((tier, -ov, t["tier"], k), a, k))
@@ -2125,6 +2141,7 @@ def build_titles(src: str, curated_path: str, report: dict):
         else:
             final[win].add(forms[0])
     report["title_alias_collisions_dropped"] = len(dropped)
+    report["title_role_nouns_dropped"] = role_nouns
     report["title_families_curated"] = sorted(cur_fams)
     return titles, final
 
@@ -2500,7 +2517,8 @@ def main(argv=None) -> int:
           f"ESCO {report['title_esco']}, O*NET groups {report['title_onet_new']}); "
           f"aliases {n_talias}; O*NET titles mapped onto existing titles "
           f"{report['title_onet_mapped']}; alias collisions dropped "
-          f"{report['title_alias_collisions_dropped']}; trimmed for size {trimmed}")
+          f"{report['title_alias_collisions_dropped']}; role nouns dropped "
+          f"{report['title_role_nouns_dropped']}; trimmed for size {trimmed}")
     print("  per family: " + ", ".join(f"{f}={n}" for f, n in sorted(fam.items())))
     print(f"  size: {os.path.getsize(titles_path)} bytes")
     counts_md = [
