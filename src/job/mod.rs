@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::analysis::{Lexicon, Occupations, is_han};
 use crate::ingest::{Format, Text};
 use crate::profile::facts::{self, Education};
-use crate::profile::{SkillEvidence, location, names_in, normal_place, skills_in};
+use crate::profile::{SkillEvidence, location, normal_place, skills_in, titles_in};
 
 /// A job description.
 #[derive(Clone, Debug, Serialize)]
@@ -159,17 +159,18 @@ impl Job {
             }
         }
         preferred.retain(|p| !required.iter().any(|r| r.skill == p.skill));
-        let mut titles = names_in(&title, &lexicon.titles);
+        let english = lexicon.is_english(&text);
+        let mut titles = titles_in(&title, &lexicon.titles, english);
         if titles.is_empty() {
             let head: Vec<&str> = text.lines().take(3).collect();
-            titles = names_in(&head.join("\n"), &lexicon.titles);
+            titles = titles_in(&head.join("\n"), &lexicon.titles, english);
         }
         titles.truncate(3);
         // As for profiles, English only; and a title written in Chinese is not read either:
         // through their English names the executive titles 董事长, 副董事长 and 独立董事
         // all become "chief executive", coarser than the title vocabulary that tells
         // them apart (on the resumener-zh set, reading them cost 0.09 MAP).
-        let occupations = if lexicon.is_english(&text) && !title.chars().any(is_han) {
+        let occupations = if english && !title.chars().any(is_han) {
             lexicon.read_titles(
                 std::iter::once(&title)
                     .chain(titles.first())

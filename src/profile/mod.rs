@@ -46,13 +46,18 @@ pub struct Position {
 
 /// Titles with the date range on their line (or, for a date alone on its line, the line
 /// before: "### Oqton, Principal Engineer" then "2022/04 - Present").
-fn positions(text: &str, ranges: &[facts::DateRange], titles: &Taxonomy) -> Vec<Position> {
+fn positions(
+    text: &str,
+    ranges: &[facts::DateRange],
+    titles: &Taxonomy,
+    english: bool,
+) -> Vec<Position> {
     let lines: Vec<&str> = text.lines().collect();
     let mut out = Vec::new();
     for r in ranges {
-        let mut found = names_in(lines[r.line], titles);
+        let mut found = titles_in(lines[r.line], titles, english);
         if found.is_empty() && r.line > 0 {
-            found = names_in(lines[r.line - 1], titles);
+            found = titles_in(lines[r.line - 1], titles, english);
         }
         if let Some(title) = found.into_iter().next() {
             out.push(Position {
@@ -195,6 +200,31 @@ pub(crate) fn names_in(text: &str, vocabulary: &Taxonomy) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in vocabulary.find(text) {
         let name = &vocabulary.skill(m.skill).name;
+        if !out.contains(name) {
+            out.push(name.clone());
+        }
+    }
+    out
+}
+
+/// The titles of the title vocabulary that `text` names, in order of appearance.
+///
+/// The vocabulary's Latin titles are English. In a text in another language a one-word
+/// title is more often a word of that language than the title — Romanian "condiții
+/// curate" is not a curate, "inginer superior" not a mother superior — so there only
+/// titles of several words ("loan closer", "software engineer") and Chinese ones are
+/// read. Chinese text counts as English: its Latin words are.
+pub(crate) fn titles_in(text: &str, titles: &Taxonomy, english: bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for m in titles.find(text) {
+        let surface = &text[m.span];
+        if !english
+            && !surface.contains(char::is_whitespace)
+            && !surface.chars().any(crate::analysis::is_han)
+        {
+            continue;
+        }
+        let name = &titles.skill(m.skill).name;
         if !out.contains(name) {
             out.push(name.clone());
         }
@@ -423,7 +453,8 @@ impl Profile {
         // Everything below reads the ranking text only: personal data (a birth date, an
         // age) can never become a fact that ranks.
         let skills = skills_in(&ranking_text, &lexicon.skills);
-        let mut titles = names_in(headline.as_deref().unwrap_or(""), &lexicon.titles);
+        let english = lexicon.is_english(&ranking_text);
+        let mut titles = titles_in(headline.as_deref().unwrap_or(""), &lexicon.titles, english);
         // Titles stand at the start of lines (headers, "Company, Title, 2019-2021",
         // "2014年，作为…高级开发工程师/架构师"); deep in narrative sentences title words
         // mostly mean something else ("模型", "model").
@@ -436,7 +467,7 @@ impl Profile {
             })
             .collect::<Vec<_>>()
             .join("\n");
-        for t in names_in(&line_starts, &lexicon.titles) {
+        for t in titles_in(&line_starts, &lexicon.titles, english) {
             if !titles.contains(&t) {
                 titles.push(t);
             }
@@ -445,7 +476,7 @@ impl Profile {
         // The occupation vocabularies are English: a Romanian or German résumé's title
         // words would be read as whatever English title happens to share a word. A
         // Chinese one is read through its normalised (English) title names.
-        let occupations = if lexicon.is_english(&ranking_text) {
+        let occupations = if english {
             lexicon.read_titles(headline.iter().chain(titles.first()).map(String::as_str))
         } else {
             Occupations::default()
@@ -455,7 +486,7 @@ impl Profile {
             None => location(&ranking_text, &lexicon.places, 8),
         };
         let ranges = facts::date_ranges(&ranking_text, facts::current_month());
-        let positions = positions(&ranking_text, &ranges, &lexicon.titles);
+        let positions = positions(&ranking_text, &ranges, &lexicon.titles, english);
         let (years_of_experience, years_source) = match facts::stated_years(&ranking_text) {
             Some(y) => (Some(y), Some("stated")),
             None => match facts::covered_years(&ranges) {
@@ -770,6 +801,20 @@ mod tests {
             headline("== Technical Skills ==\nSenior Data Engineer").as_deref(),
             Some("Senior Data Engineer")
         );
+    }
+
+    #[test]
+    fn one_word_english_titles_are_not_read_in_other_languages() {
+        let titles = &Lexicon::builtin().titles;
+        // Romanian "curate" (clean) is not a curate, "director" alone no title at all.
+        let ro = "Menajera asigură condiții curate";
+        assert!(titles_in(ro, titles, false).is_empty());
+        assert!(!titles_in(ro, titles, true).is_empty());
+        assert_eq!(
+            titles_in("Inginer software engineer", titles, false),
+            ["software engineer"]
+        );
+        assert_eq!(titles_in("高级Java开发工程师", titles, false).len(), 1);
     }
 
     #[test]
