@@ -104,5 +104,5 @@ pub(crate) fn bm25_idf(docs: f32, df: f32) -> f32 {
     (1.0 + (docs - df + 0.5) / (df + 0.5)).ln()
 }
 
-pub(crate) use tokenizer::is_han;
 pub use tokenizer::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
+pub(crate) use tokenizer::{ascii_fold, is_han};

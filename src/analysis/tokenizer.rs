@@ -304,7 +304,7 @@ pub(crate) fn is_word_char(c: char) -> bool {
 }
 
 /// A Latin letter without its diacritics (ă, â → a; ș → s; ß → ss); others unchanged.
-fn ascii_fold(c: char) -> impl Iterator<Item = char> {
+pub(crate) fn ascii_fold(c: char) -> impl Iterator<Item = char> {
     let folded: &str = match c {
         'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' | 'ą' | 'ā' => "a",
         'ç' | 'ć' | 'č' => "c",

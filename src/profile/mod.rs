@@ -713,6 +713,104 @@ const SECTION_WORDS: &[&str] = &[
     "certifications",
 ];
 
+/// The section headings of résumés in the other languages the analyzer tells apart
+/// (Romanian, Spanish, Portuguese, French, German, Italian, Dutch), lowercased and
+/// folded to ASCII: "EXPERIENȚA PROFESIONALĂ" is `experienta profesionala`.
+const FOREIGN_SECTION_WORDS: &[&str] = &[
+    // Romanian
+    "experienta",
+    "experienta profesionala",
+    "experienta de lucru",
+    "istoricul muncii",
+    "sinteza profesionala",
+    "rezumat",
+    "rezumat profesional",
+    "profil",
+    "profil profesional",
+    "obiectiv",
+    "educatie",
+    "studii",
+    "competente",
+    "abilitati",
+    "limbi",
+    "certificari",
+    "date personale",
+    // Spanish and Portuguese
+    "experiencia",
+    "experiencia profesional",
+    "experiencia laboral",
+    "experiencia profissional",
+    "perfil",
+    "perfil profesional",
+    "perfil profissional",
+    "resumen",
+    "resumen profesional",
+    "resumo",
+    "resumo profissional",
+    "objetivo",
+    "educacion",
+    "formacion",
+    "formacion academica",
+    "formacao",
+    "formacao academica",
+    "habilidades",
+    "competencias",
+    "idiomas",
+    "contacto",
+    // French
+    "experience professionnelle",
+    "experiences professionnelles",
+    "formation",
+    "competences",
+    "langues",
+    "objectif",
+    // German
+    "berufserfahrung",
+    "beruflicher werdegang",
+    "werdegang",
+    "ausbildung",
+    "bildung",
+    "kenntnisse",
+    "fahigkeiten",
+    "sprachen",
+    "kontakt",
+    "kurzprofil",
+    // Italian
+    "esperienza professionale",
+    "esperienze professionali",
+    "esperienza lavorativa",
+    "istruzione",
+    "formazione",
+    "competenze",
+    "profilo",
+    "lingue",
+    "obiettivo",
+    // Dutch
+    "werkervaring",
+    "opleiding",
+    "vaardigheden",
+    "profiel",
+    "talen",
+];
+
+/// Whether `cell` is a section heading ("Work Experience", "【工作经历】", "EXPERIENȚA
+/// PROFESIONALĂ").
+fn is_section_heading(cell: &str) -> bool {
+    let bare = undecorated(cell);
+    SECTION_WORDS.contains(&bare.as_str()) || {
+        let folded: String = bare.chars().flat_map(crate::analysis::ascii_fold).collect();
+        FOREIGN_SECTION_WORDS.contains(&folded.as_str())
+    }
+}
+
+/// Whether `cell` holds a web address ("linkedin.com/in/…", "https://…", "www.…").
+fn has_link(cell: &str) -> bool {
+    cell.split_whitespace().any(|w| {
+        let w = w.to_ascii_lowercase();
+        w.contains("://") || w.starts_with("www.") || w.contains(".com/") || w.ends_with(".com")
+    })
+}
+
 /// A cell without the decorations headings wear (【个人简介】, == Skills ==, **Skills**).
 fn undecorated(cell: &str) -> String {
     cell.trim_matches(|c: char| !c.is_alphanumeric())
@@ -730,7 +828,11 @@ fn headline(ranking_text: &str) -> Option<String> {
         "当前职位",
         "目标职位",
     ];
-    for line in ranking_text.lines().take(8) {
+    for line in ranking_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(8)
+    {
         let line = line.trim().trim_start_matches("- ").trim();
         let labelled = line.split(['|', '｜']).find_map(|cell| {
             let (label, value) = cell.split_once([':', '：'])?;
@@ -758,8 +860,13 @@ fn headline(ranking_text: &str) -> Option<String> {
         if !(3..=80).contains(&n)
             || cell.ends_with(['。', '.', '：', ':'])
             || cell.contains([':', '：'])
-            || SECTION_WORDS.contains(&undecorated(cell).as_str())
+            || is_section_heading(cell)
+            || has_link(cell)
             || cell.chars().filter(|c| c.is_ascii_digit()).count() > 4
+            // A house number or postcode: "Rua das Acácias, 47", "42 Kauri Ridge Road".
+            || cell
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.len() >= 2 && w.bytes().all(|b| b.is_ascii_digit()))
         {
             continue;
         }
@@ -801,6 +908,24 @@ mod tests {
             headline("== Technical Skills ==\nSenior Data Engineer").as_deref(),
             Some("Senior Data Engineer")
         );
+    }
+
+    #[test]
+    fn headlines_skip_addresses_links_dates_and_foreign_headings() {
+        // A TalentCLEF résumé's header once the name, phone and e-mail are blanked.
+        let text = "\n\nRua das Acácias, 47\n4000-123 Porto\n\n\
+                    linkedin.com/in/someone\n\nEXPERIENȚA PROFESIONALĂ\n\nInginer electric\n";
+        assert_eq!(headline(text).as_deref(), Some("Inginer electric"));
+        assert_eq!(
+            headline("42 Kauri Ridge Road\nBerufserfahrung\nProjektleiter").as_deref(),
+            Some("Projektleiter")
+        );
+        // A degree's dates are not a title (the résumé-category set's layout).
+        let text = "Education Details\nMay 2013 to May 2017 B.E   UIT-RGPV\nData Scientist\n";
+        assert_eq!(headline(text).as_deref(), Some("Data Scientist"));
+        // Blank lines do not count against the lines read.
+        let text = format!("{}Sales Manager", "\n\n".repeat(10));
+        assert_eq!(headline(&text).as_deref(), Some("Sales Manager"));
     }
 
     #[test]
