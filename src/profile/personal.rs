@@ -134,6 +134,7 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                 .find("http://")
                 .or_else(|| word.find("https://"))
                 .or_else(|| word.find("www."))
+                .or_else(|| word.find("linkedin.com/"))
             else {
                 continue;
             };
@@ -236,9 +237,12 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
     }
 }
 
-/// Lines that may hold a link: the ones that spell how a link starts.
-static URL_HINTS: LazyLock<AhoCorasick> =
-    LazyLock::new(|| AhoCorasick::new(["http://", "https://", "www."]).expect("url starts"));
+/// Lines that may hold a link: the ones that spell how a link starts. A LinkedIn
+/// profile link is often written without either ("linkedin.com/in/jane-doe"), and its
+/// path is the person's name.
+static URL_HINTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["http://", "https://", "www.", "linkedin.com/"]).expect("url starts")
+});
 
 /// Whether `s.to_lowercase()` is `word`, without building it. Lowercasing character by
 /// character differs from `str::to_lowercase` only in a final Σ (ς, not σ), and no
@@ -427,6 +431,18 @@ mod tests {
             assert!(!out.contains(gone), "{gone} left in {out}");
         }
         assert!(out.contains("Experience：16 years") && out.contains("Edu: Master"));
+    }
+
+    #[test]
+    fn linkedin_links_without_a_scheme_are_blanked() {
+        let text = "Jane Roe\n+30 210 8847 293 | linkedin.com/in/janeroe\nEXPERIENCE";
+        let (_, spans) = find(text, &["Jane Roe".to_string()]);
+        let out = blank(text, &spans);
+        assert!(
+            !out.contains("janeroe") && !out.contains("linkedin"),
+            "{out}"
+        );
+        assert!(out.contains("EXPERIENCE"));
     }
 
     #[test]
