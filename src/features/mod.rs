@@ -116,7 +116,6 @@ pub struct SkillMatch {
     pub related: Vec<(usize, String, f32)>,
 }
 
-/// Partial credit when the profile has a narrower skill (Kafka for "message queue").
 /// How many recognised skills a job must name before skill coverage gets its full
 /// weight. A job naming fewer — a posting in a language the vocabulary hardly knows, or
 /// one whose only "skill" is a word like 招聘 read as recruitment — gets a share of it
@@ -137,6 +136,7 @@ pub(crate) fn is_skill_feature(name: &str) -> bool {
     )
 }
 
+/// Partial credit when the profile has a narrower skill (Kafka for "message queue").
 pub const NARROWER_CREDIT: f32 = 0.6;
 /// Partial credit for a sibling skill (RabbitMQ for Kafka: both under "message queue").
 pub const SIBLING_CREDIT: f32 = 0.4;
