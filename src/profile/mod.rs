@@ -197,8 +197,16 @@ pub struct ProfileFacts {
 
 /// Canonical names of a vocabulary's entries mentioned in `text`, first mention first.
 pub(crate) fn names_in(text: &str, vocabulary: &Taxonomy) -> Vec<String> {
+    names_where(text, vocabulary, |_| true)
+}
+
+/// [`names_in`] of the mentions whose words, as written, `keep` accepts.
+fn names_where(text: &str, vocabulary: &Taxonomy, keep: impl Fn(&str) -> bool) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for m in vocabulary.find(text) {
+        if !keep(&text[m.span]) {
+            continue;
+        }
         let name = &vocabulary.skill(m.skill).name;
         if !out.contains(name) {
             out.push(name.clone());
@@ -215,21 +223,11 @@ pub(crate) fn names_in(text: &str, vocabulary: &Taxonomy) -> Vec<String> {
 /// titles of several words ("loan closer", "software engineer") and Chinese ones are
 /// read. Chinese text counts as English: its Latin words are.
 pub(crate) fn titles_in(text: &str, titles: &Taxonomy, english: bool) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for m in titles.find(text) {
-        let surface = &text[m.span];
-        if !english
-            && !surface.contains(char::is_whitespace)
-            && !surface.chars().any(crate::analysis::is_han)
-        {
-            continue;
-        }
-        let name = &titles.skill(m.skill).name;
-        if !out.contains(name) {
-            out.push(name.clone());
-        }
-    }
-    out
+    names_where(text, titles, |surface| {
+        english
+            || surface.contains(char::is_whitespace)
+            || surface.chars().any(crate::analysis::is_han)
+    })
 }
 
 /// A place a structured source states, normalised when the vocabulary knows it
