@@ -20,6 +20,9 @@
 //!    the results returned are explained, by the same arithmetic that ranked them.
 //! 8. The default postings budget leaves a small index's rankings alone (identical to
 //!    `--max-postings 0`, no budget), and a tight budget does apply.
+//! 9. Title overlap weighs words by their rarity among headlines: a headline sharing the
+//!    job title's distinctive word beats one sharing only words every headline has, in a
+//!    language matcher has no vocabulary for.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -338,6 +341,53 @@ fn occupations_join_titles_that_share_no_word() {
             .iter()
             .all(|r| r["id"] != "au-pair"),
         "plain BM25 has no word to find it by"
+    );
+}
+
+#[test]
+fn title_overlap_counts_distinctive_words_over_common_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let body = "Experiență în întreținere, bugete și echipe.\n";
+    for (id, headline) in [
+        ("credit", "Administrator de credite"),
+        ("facilities", "Manager facilități"),
+        ("system", "Administrator de sistem"),
+        ("network", "Administrator de rețea"),
+        ("database", "Administrator de baze"),
+        ("data", "Inginer de date"),
+    ] {
+        std::fs::write(
+            profiles.join(format!("{id}.txt")),
+            format!("{headline}\n{body}"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        dir.path().join("job.txt"),
+        format!("Administrator de facilități\n{body}"),
+    )
+    .unwrap();
+    ok(dir.path(), &["index", "profiles"]);
+    let v: serde_json::Value =
+        serde_json::from_str(&ok(dir.path(), &["query", "--format", "json", "job.txt"])).unwrap();
+    let title = |id: &str| -> f64 {
+        let r = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id);
+        let f = r.unwrap()["explanation"]["features"].as_array().unwrap();
+        let t = f.iter().find(|f| f["name"] == "title").unwrap();
+        t["value"].as_f64().unwrap()
+    };
+    // Unweighted, "credit" shares two of four words (0.35) and "facilities" one (0.175).
+    assert!(
+        title("facilities") > title("credit"),
+        "facilities {} credit {}",
+        title("facilities"),
+        title("credit")
     );
 }
 

@@ -21,6 +21,7 @@ mod years;
 
 use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::analysis::{Lexicon, SkillId, Taxonomy};
@@ -81,6 +82,11 @@ pub struct JobContext<'a> {
     pub max_bm25: f32,
     /// The job title's analyzer terms.
     pub title_terms: HashSet<String>,
+    /// The weight of a title or headline term in title overlap: its idf among the
+    /// profiles' headlines, so that words every title has ("de", "senior", "engineer" in
+    /// an engineering pool) count for less than the ones that say what the job is.
+    /// Terms missing from it weigh 1.
+    pub headline_idf: FxHashMap<String, f32>,
     /// The share of their weight the skill features get for this job
     /// ([`skill_trust`] of its recognised required and preferred skills).
     pub skill_trust: f32,

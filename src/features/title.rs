@@ -5,8 +5,9 @@
 //! - the overlap of the occupations the two titles are read as (ESCO and O*NET, see
 //!   [`OccupationTable`](crate::OccupationTable)): "nanny" and "au pair" share no word
 //!   but are one occupation;
-//! - the overlap of title words between the job title and the profile headline, at most
-//!   0.7.
+//! - the overlap of title words between the job title and the profile headline, each
+//!   word weighted by its idf among the headlines (so "de" and "manager" count for less
+//!   than "paralegal"), at most 0.7.
 
 use super::{Candidate, Feature, JobContext};
 
@@ -30,8 +31,13 @@ impl Feature for Title {
         if job.title_terms.is_empty() || c.headline_terms.is_empty() {
             return Some(occupation);
         }
-        let shared = job.title_terms.intersection(&c.headline_terms).count() as f32;
-        let union = job.title_terms.union(&c.headline_terms).count() as f32;
-        Some(occupation.max(0.7 * shared / union))
+        let w = |t: &String| job.headline_idf.get(t).copied().unwrap_or(1.0);
+        let shared: f32 = job.title_terms.intersection(&c.headline_terms).map(w).sum();
+        let union: f32 = job.title_terms.union(&c.headline_terms).map(w).sum();
+        Some(occupation.max(if union > 0.0 {
+            0.7 * shared / union
+        } else {
+            0.0
+        }))
     }
 }

@@ -10,15 +10,15 @@
 //! explanation with evidence quotes; `exclude`, which filters on the text, reads every
 //! candidate's.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use rayon::prelude::*;
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{Analyzer, Lexicon};
+use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
 use crate::index::{Columns, Fields, RescoreFacts, TermRef, TermTable};
@@ -327,7 +327,7 @@ impl Ranker<'_> {
         };
         let loaded: Vec<Loaded> = loaded.into_iter().flatten().collect();
 
-        let ctx = self.context(job, loaded.iter().map(|c| c.bm25).fold(0.0, f32::max));
+        let ctx = self.context(job, &loaded);
         let features = features::all();
         let score_one = |c: &Loaded| -> Scored { self.score(&ctx, &features, c) };
         let scored: Vec<Scored> = if self.parallel {
@@ -362,7 +362,7 @@ impl Ranker<'_> {
                 .searcher
                 .doc_freq(&Term::from_field_text(self.fields.body, term))
                 .unwrap_or(0) as f32;
-            crate::analysis::bm25_idf(total_docs, df)
+            bm25_idf(total_docs, df)
         };
         let result = |(rank, c, s): (usize, Loaded, Scored)| -> Result<Match> {
             let stored = match c.stored {
@@ -417,8 +417,23 @@ impl Ranker<'_> {
         })
     }
 
-    fn context<'j>(&'j self, job: &'j Job, max_bm25: f32) -> JobContext<'j> {
+    /// What the features know of `job` when they score `candidates`.
+    fn context<'j>(&'j self, job: &'j Job, candidates: &[Loaded]) -> JobContext<'j> {
         let n = self.searcher.num_docs().max(1) as f32;
+        let title_terms: HashSet<String> = self.analyzer.terms(&job.title).into_iter().collect();
+        let mut headline_idf: FxHashMap<String, f32> = FxHashMap::default();
+        for t in title_terms
+            .iter()
+            .chain(candidates.iter().flat_map(|c| &c.headline_terms))
+        {
+            if !headline_idf.contains_key(t) {
+                let df = self
+                    .searcher
+                    .doc_freq(&Term::from_field_text(self.fields.headline, t))
+                    .unwrap_or(0);
+                headline_idf.insert(t.clone(), bm25_idf(n, df as f32));
+            }
+        }
         let wanted = |list: &[SkillEvidence]| -> Vec<WantedSkill> {
             list.iter()
                 .filter_map(|s| {
@@ -447,8 +462,9 @@ impl Ranker<'_> {
             skill_trust: features::skill_trust(required.len() + preferred.len()),
             required,
             preferred,
-            max_bm25,
-            title_terms: self.analyzer.terms(&job.title).into_iter().collect(),
+            max_bm25: candidates.iter().map(|c| c.bm25).fold(0.0, f32::max),
+            title_terms,
+            headline_idf,
         }
     }
 
