@@ -13,6 +13,8 @@ mod tokenizer;
 pub use occupation::{OccupationId, OccupationTable, Occupations};
 pub use taxonomy::{Mention, Skill, SkillId, Taxonomy};
 
+use std::collections::{HashMap, HashSet};
+
 use language::FunctionWords;
 
 const TITLES: &str = include_str!("../../data/taxonomy/titles.tsv");
@@ -28,7 +30,33 @@ pub struct Lexicon {
     pub(crate) titles: Taxonomy,
     pub(crate) places: Taxonomy,
     pub(crate) occupations: OccupationTable,
+    /// Words that end job titles ("manager", "paralegal", "president"): see
+    /// [`Lexicon::is_role_word`].
+    role_words: HashSet<String>,
     languages: FunctionWords,
+}
+
+/// A word ending at least this many names of the title vocabulary is a role word.
+const ROLE_WORD_TITLES: usize = 2;
+
+/// The last words of the title vocabulary's names (lowercased ASCII words), those
+/// ending at least [`ROLE_WORD_TITLES`] of them.
+fn role_words(titles_tsv: &str) -> HashSet<String> {
+    let mut ends: HashMap<String, usize> = HashMap::new();
+    for row in rows::parse_rows(titles_tsv).unwrap_or_default() {
+        for name in std::iter::once(&row.name).chain(&row.aliases) {
+            let last = name
+                .split(|c: char| !c.is_ascii_alphabetic())
+                .rfind(|w| !w.is_empty());
+            if let Some(last) = last {
+                *ends.entry(last.to_ascii_lowercase()).or_default() += 1;
+            }
+        }
+    }
+    ends.into_iter()
+        .filter(|&(_, n)| n >= ROLE_WORD_TITLES)
+        .map(|(w, _)| w)
+        .collect()
 }
 
 impl Lexicon {
@@ -59,8 +87,15 @@ impl Lexicon {
             titles,
             places,
             occupations,
+            role_words: role_words(TITLES),
             languages: FunctionWords::builtin(),
         }
+    }
+
+    /// Whether `word` ends job titles in the title vocabulary ("Manager", "paralegal";
+    /// case-insensitive, ASCII): what tells "Director, Sales" from "Lahore, Punjab".
+    pub(crate) fn is_role_word(&self, word: &str) -> bool {
+        self.role_words.contains(&word.to_ascii_lowercase())
     }
 
     /// The skill taxonomy.

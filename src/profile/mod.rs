@@ -447,7 +447,7 @@ impl Profile {
             }
         }
         let ranking_text = blank(&text, &personal_spans);
-        let headline = headline(&ranking_text);
+        let headline = headline(&ranking_text, lexicon);
         // Everything below reads the ranking text only: personal data (a birth date, an
         // age) can never become a fact that ranks.
         let skills = skills_in(&ranking_text, &lexicon.skills);
@@ -816,7 +816,24 @@ fn undecorated(cell: &str) -> String {
 }
 
 /// The first line that reads like a job title: short, not blanked, no sentence.
-fn headline(ranking_text: &str) -> Option<String> {
+/// Whether a header cell reads as a place rather than a title: comma-separated parts
+/// ("Lahore, Punjab", "Toronto, ON M4K 1R8", "Bole Subcity, Woreda 3") whose every word
+/// is capitalised or a short code, none of them a word that ends job titles ("Director,
+/// Sales", "Vice President, Marketing" are titles; "Director, conformare și etică" has
+/// lowercase words).
+fn is_place_line(cell: &str, lexicon: &Lexicon) -> bool {
+    cell.contains(',')
+        && cell
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .all(|w| {
+                let capitalised = w.chars().next().is_some_and(char::is_uppercase);
+                let code = w.chars().count() <= 4 && w.chars().any(|c| c.is_ascii_digit());
+                (capitalised || code) && !lexicon.is_role_word(w.trim_end_matches('.'))
+            })
+}
+
+fn headline(ranking_text: &str, lexicon: &Lexicon) -> Option<String> {
     const TITLE_LABELS: &[&str] = &[
         "job",
         "title",
@@ -860,6 +877,7 @@ fn headline(ranking_text: &str) -> Option<String> {
             || cell.contains([':', '：'])
             || is_section_heading(cell)
             || has_link(cell)
+            || is_place_line(cell, lexicon)
             || cell.chars().filter(|c| c.is_ascii_digit()).count() > 4
             // A house number or postcode: "Rua das Acácias, 47", "42 Kauri Ridge Road".
             || cell
@@ -893,17 +911,24 @@ mod tests {
     fn name_line_remainders_are_not_headlines() {
         // "CATHERINE BROOKS, CPA" with the name blanked, then a `·`-separated header.
         let text = "                 , CPA\nChief Financial Officer · Hong Kong · \n";
-        assert_eq!(headline(text).as_deref(), Some("Chief Financial Officer"));
+        assert_eq!(
+            headline(text, &Lexicon::builtin()).as_deref(),
+            Some("Chief Financial Officer")
+        );
     }
 
     #[test]
     fn decorated_section_headings_are_not_headlines() {
         assert_eq!(
-            headline("【个人简介】\n高级Java开发工程师").as_deref(),
+            headline("【个人简介】\n高级Java开发工程师", &Lexicon::builtin()).as_deref(),
             Some("高级Java开发工程师")
         );
         assert_eq!(
-            headline("== Technical Skills ==\nSenior Data Engineer").as_deref(),
+            headline(
+                "== Technical Skills ==\nSenior Data Engineer",
+                &Lexicon::builtin()
+            )
+            .as_deref(),
             Some("Senior Data Engineer")
         );
     }
@@ -913,17 +938,57 @@ mod tests {
         // A TalentCLEF résumé's header once the name, phone and e-mail are blanked.
         let text = "\n\nRua das Acácias, 47\n4000-123 Porto\n\n\
                     linkedin.com/in/someone\n\nEXPERIENȚA PROFESIONALĂ\n\nInginer electric\n";
-        assert_eq!(headline(text).as_deref(), Some("Inginer electric"));
         assert_eq!(
-            headline("42 Kauri Ridge Road\nBerufserfahrung\nProjektleiter").as_deref(),
+            headline(text, &Lexicon::builtin()).as_deref(),
+            Some("Inginer electric")
+        );
+        assert_eq!(
+            headline(
+                "42 Kauri Ridge Road\nBerufserfahrung\nProjektleiter",
+                &Lexicon::builtin()
+            )
+            .as_deref(),
             Some("Projektleiter")
         );
         // A degree's dates are not a title (the résumé-category set's layout).
         let text = "Education Details\nMay 2013 to May 2017 B.E   UIT-RGPV\nData Scientist\n";
-        assert_eq!(headline(text).as_deref(), Some("Data Scientist"));
+        assert_eq!(
+            headline(text, &Lexicon::builtin()).as_deref(),
+            Some("Data Scientist")
+        );
         // Blank lines do not count against the lines read.
         let text = format!("{}Sales Manager", "\n\n".repeat(10));
-        assert_eq!(headline(&text).as_deref(), Some("Sales Manager"));
+        assert_eq!(
+            headline(&text, &Lexicon::builtin()).as_deref(),
+            Some("Sales Manager")
+        );
+    }
+
+    /// TalentCLEF résumés put "City, Region" under the name; titles with commas stay.
+    #[test]
+    fn place_lines_are_not_headlines_but_titles_with_commas_are() {
+        let lexicon = Lexicon::builtin();
+        for place in [
+            "Lahore, Punjab",
+            "Toronto, ON M4K 1R8",
+            "Bole Subcity, Woreda 3",
+            "Bogotá, Cundinamarca, Colombia",
+        ] {
+            let text = format!("{place}\n\nEXPERIENȚA PROFESIONALĂ\n\nParalegal corporativ\n");
+            assert_eq!(
+                headline(&text, &lexicon).as_deref(),
+                Some("Paralegal corporativ"),
+                "{place}"
+            );
+        }
+        for title in [
+            "Director, Sales Operations",
+            "Vice President, Global Marketing",
+            "Sr. Paralegal, Litigation",
+            "Director, conformare și etică",
+        ] {
+            assert_eq!(headline(title, &lexicon).as_deref(), Some(title));
+        }
     }
 
     #[test]
