@@ -8,6 +8,7 @@
 pub(crate) mod facts;
 pub(crate) mod personal;
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -118,10 +119,10 @@ fn states_certification(line: &str) -> bool {
     })
 }
 
-/// How many characters the longest of [`SECTION_WORDS`] and [`CERTIFICATION_HEADINGS`]
+/// How many characters the longest of [`SECTION_HEADINGS`] and [`CERTIFICATION_HEADINGS`]
 /// has.
 static LONGEST_HEADING_WORD: LazyLock<usize> = LazyLock::new(|| {
-    SECTION_WORDS
+    SECTION_HEADINGS
         .iter()
         .chain(CERTIFICATION_HEADINGS)
         .map(|w| w.chars().count())
@@ -148,7 +149,7 @@ fn certifications(text: &str, heading_lines: &[usize]) -> Vec<String> {
         let is_heading = heading_lines.contains(&n)
             || line.starts_with('【')
             || line.ends_with([':', '：'])
-            || is_word(SECTION_WORDS);
+            || lower_word.as_deref().is_some_and(is_heading_word);
         if is_heading || is_word(CERTIFICATION_HEADINGS) {
             let bare = lower_word.unwrap_or_else(|| bare.to_lowercase());
             in_section = CERTIFICATION_HEADINGS
@@ -671,134 +672,26 @@ fn looks_like_name(line: &str) -> bool {
         })
 }
 
-/// Section headings that are never a headline.
-const SECTION_WORDS: &[&str] = &[
-    "summary",
-    "profile",
-    "about",
-    "about me",
-    "experience",
-    "work experience",
-    "skills",
-    "education",
-    "contact",
-    "个人简介",
-    "个人信息",
-    "基本信息",
-    "自我评价",
-    "工作经历",
-    "工作履历",
-    "工作经验",
-    "教育背景",
-    "专业技能",
-    "技能",
-    "技能特长",
-    "个人优势",
-    "项目经历",
-    "项目经验",
-    "technical skills",
-    "core skills",
-    "key skills",
-    "skill set",
-    "technical skill set",
-    "professional summary",
-    "career objective",
-    "objective",
-    "projects",
-    "education details",
-    "personal information",
-    "languages",
-    "certifications",
-];
-
-/// The section headings of résumés in the other languages the analyzer tells apart
-/// (Romanian, Spanish, Portuguese, French, German, Italian, Dutch), lowercased and
-/// folded to ASCII: "EXPERIENȚA PROFESIONALĂ" is `experienta profesionala`.
-const FOREIGN_SECTION_WORDS: &[&str] = &[
-    // Romanian
-    "experienta",
-    "experienta profesionala",
-    "experienta de lucru",
-    "istoricul muncii",
-    "sinteza profesionala",
-    "rezumat",
-    "rezumat profesional",
-    "profil",
-    "profil profesional",
-    "obiectiv",
-    "educatie",
-    "studii",
-    "competente",
-    "abilitati",
-    "limbi",
-    "certificari",
-    "date personale",
-    // Spanish and Portuguese
-    "experiencia",
-    "experiencia profesional",
-    "experiencia laboral",
-    "experiencia profissional",
-    "perfil",
-    "perfil profesional",
-    "perfil profissional",
-    "resumen",
-    "resumen profesional",
-    "resumo",
-    "resumo profissional",
-    "objetivo",
-    "educacion",
-    "formacion",
-    "formacion academica",
-    "formacao",
-    "formacao academica",
-    "habilidades",
-    "competencias",
-    "idiomas",
-    "contacto",
-    // French
-    "experience professionnelle",
-    "experiences professionnelles",
-    "formation",
-    "competences",
-    "langues",
-    "objectif",
-    // German
-    "berufserfahrung",
-    "beruflicher werdegang",
-    "werdegang",
-    "ausbildung",
-    "bildung",
-    "kenntnisse",
-    "fahigkeiten",
-    "sprachen",
-    "kontakt",
-    "kurzprofil",
-    // Italian
-    "esperienza professionale",
-    "esperienze professionali",
-    "esperienza lavorativa",
-    "istruzione",
-    "formazione",
-    "competenze",
-    "profilo",
-    "lingue",
-    "obiettivo",
-    // Dutch
-    "werkervaring",
-    "opleiding",
-    "vaardigheden",
-    "profiel",
-    "talen",
-];
+/// Section headings in the languages the analyzer tells apart
+/// (`data/section-headings.txt`): lowercase, Latin letters folded to ASCII.
+static SECTION_HEADINGS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/section-headings.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+});
 
 /// Whether `cell` is a section heading ("Work Experience", "【工作经历】", "EXPERIENȚA
 /// PROFESIONALĂ").
 fn is_section_heading(cell: &str) -> bool {
-    let bare = undecorated(cell);
-    SECTION_WORDS.contains(&bare.as_str()) || {
-        let folded: String = bare.chars().flat_map(crate::analysis::ascii_fold).collect();
-        FOREIGN_SECTION_WORDS.contains(&folded.as_str())
-    }
+    is_heading_word(&undecorated(cell))
+}
+
+/// Whether `lower` (a lowercased, undecorated cell) is one of [`SECTION_HEADINGS`].
+fn is_heading_word(lower: &str) -> bool {
+    let folded: String = lower.chars().flat_map(crate::analysis::ascii_fold).collect();
+    SECTION_HEADINGS.contains(folded.as_str())
 }
 
 /// Whether `cell` holds a web address ("linkedin.com/in/…", "https://…", "www.…").
