@@ -657,7 +657,15 @@ fn header_names(cell: &str) -> Vec<String> {
     names
 }
 
-/// A line that reads like a person's name: 2–4 capitalised words, or 2–4 Han characters.
+/// The lowercase particles of family names ("Maarten van der Berg", "Ana dos Santos",
+/// "Ludwig von Mises"), allowed between a name's capitalised words.
+const NAME_PARTICLES: &[&str] = &[
+    "van", "von", "der", "den", "de", "da", "di", "del", "della", "dos", "das", "du", "la", "le",
+    "ter", "ten", "bin", "al", "el",
+];
+
+/// A line that reads like a person's name: 2–4 capitalised words (with particles between
+/// them: "Maarten van der Berg"), or 2–4 Han characters.
 fn looks_like_name(line: &str) -> bool {
     let han = line.chars().filter(|c| crate::analysis::is_han(*c)).count();
     if han > 0 {
@@ -665,11 +673,20 @@ fn looks_like_name(line: &str) -> bool {
             && han == line.chars().filter(|c| !c.is_whitespace()).count();
     }
     let words: Vec<&str> = line.split_whitespace().collect();
-    (2..=4).contains(&words.len())
-        && words.iter().all(|w| {
-            w.chars().next().is_some_and(char::is_uppercase)
-                && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
-        })
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars().all(|c| c.is_alphabetic() || c == '-' || c == '.')
+    };
+    let (Some(first), Some(last)) = (words.first(), words.last()) else {
+        return false;
+    };
+    let names = words.iter().filter(|w| capitalised(w)).count();
+    (2..=4).contains(&names)
+        && capitalised(first)
+        && capitalised(last)
+        && words
+            .iter()
+            .all(|w| capitalised(w) || NAME_PARTICLES.contains(w))
 }
 
 /// Section headings in the languages the analyzer tells apart
@@ -690,7 +707,10 @@ fn is_section_heading(cell: &str) -> bool {
 
 /// Whether `lower` (a lowercased, undecorated cell) is one of [`SECTION_HEADINGS`].
 fn is_heading_word(lower: &str) -> bool {
-    let folded: String = lower.chars().flat_map(crate::analysis::ascii_fold).collect();
+    let folded: String = lower
+        .chars()
+        .flat_map(crate::analysis::ascii_fold)
+        .collect();
     SECTION_HEADINGS.contains(folded.as_str())
 }
 
@@ -922,6 +942,8 @@ mod tests {
                 "Jordan Placeholder-Smith",
             ),
             ("郑丽娜 个人简历", "郑丽娜"),
+            ("Maarten van der Berg", "Maarten van der Berg"),
+            ("Ana dos Santos | Paralegal", "Ana dos Santos"),
         ] {
             let p = Profile::parse(
                 "x",
