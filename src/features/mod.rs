@@ -88,7 +88,7 @@ pub struct JobContext<'a> {
     /// Terms missing from it weigh 1.
     pub headline_idf: FxHashMap<String, f32>,
     /// The share of their weight the skill features get for this job
-    /// ([`skill_trust`] of its recognised required and preferred skills).
+    /// (`skill_trust` of its recognised required and preferred skills).
     pub skill_trust: f32,
 }
 

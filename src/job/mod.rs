@@ -17,7 +17,8 @@ use crate::profile::{SkillEvidence, location, normal_place, skills_in, titles_in
 pub struct Job {
     /// Identifier: the file name without extension (the TREC query id).
     pub id: String,
-    /// The job title: the first line of the posting.
+    /// The job title: the first line of the posting, or empty when that line is a
+    /// sentence (more than 15 words).
     pub title: String,
     /// The format the posting came in.
     pub format: Format,
@@ -125,6 +126,7 @@ impl Job {
             .lines()
             .map(|l| l.trim().trim_start_matches('#').trim())
             .find(|l| !l.is_empty())
+            .filter(|l| l.split_whitespace().count() <= MAX_TITLE_WORDS)
             .unwrap_or("")
             .to_string();
         let mut required: Vec<SkillEvidence> = Vec::new();
@@ -201,6 +203,11 @@ impl Job {
         }
     }
 }
+
+/// A first line of more words than this is a sentence ("We are looking for a paralegal
+/// to join our privacy team, …"), not a title: the job then has none, and is matched by
+/// its text alone. (Chinese has no spaces between words; its first line is kept.)
+const MAX_TITLE_WORDS: usize = 15;
 
 /// Words that open a posting's first line to say it is one ("招聘：财务总监", "Hiring:
 /// Data Engineer"). They are not a skill (招聘 is also "recruitment") nor part of the title.
@@ -292,5 +299,22 @@ mod tests {
         // A posting for a recruiter keeps its title.
         let text = Text::parse("招聘专员\n负责招聘", Format::Text);
         assert_eq!(Job::parse("hr", text, &lexicon).title, "招聘专员");
+    }
+
+    #[test]
+    fn a_sentence_is_not_a_title() {
+        let lexicon = Lexicon::builtin();
+        let text = "We are looking for a paralegal to join our privacy team, where you will \
+                    support data protection programmes across the organisation.\nParalegal duties.";
+        let job = Job::parse("p", Text::parse(text, Format::Text), &lexicon);
+        assert_eq!(job.title, "");
+        let text = Text::parse(
+            "Senior Paralegal, Privacy and Information Management\n",
+            Format::Text,
+        );
+        assert_eq!(
+            Job::parse("p", text, &lexicon).title,
+            "Senior Paralegal, Privacy and Information Management"
+        );
     }
 }

@@ -9,9 +9,17 @@ use crate::rank::{Match, Ranking};
 /// The run name written in TREC output.
 pub const TREC_RUN_NAME: &str = "matcher";
 
+/// "job: Title (id)", or "job: id" for a posting without a title.
+fn write_job_line(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
+    match ranking.job_title.is_empty() {
+        true => writeln!(w, "job: {}", ranking.job_id),
+        false => writeln!(w, "job: {} ({})", ranking.job_title, ranking.job_id),
+    }
+}
+
 /// A table for people: rank, id, name, score and the top matched terms.
 pub fn write_table(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
-    writeln!(w, "job: {} ({})", ranking.job_title, ranking.job_id)?;
+    write_job_line(w, ranking)?;
     if ranking.results.is_empty() {
         return writeln!(w, "no matching profiles");
     }
@@ -80,7 +88,7 @@ fn matched(m: &Match) -> Vec<String> {
 /// The ranking with each result's explanation under it: matched skills with the text
 /// that proves them, related credit, missing skills, and each feature's contribution.
 pub fn write_explained(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
-    writeln!(w, "job: {} ({})", ranking.job_title, ranking.job_id)?;
+    write_job_line(w, ranking)?;
     if ranking.results.is_empty() {
         return writeln!(w, "no matching profiles");
     }
