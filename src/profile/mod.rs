@@ -658,10 +658,11 @@ fn header_names(cell: &str) -> Vec<String> {
 }
 
 /// The lowercase particles of family names ("Maarten van der Berg", "Ana dos Santos",
-/// "Ludwig von Mises"), allowed between a name's capitalised words.
+/// "Ludwig von Mises"), allowed between a name's capitalised words. Not "de", "da",
+/// "del", "la": they also join the words of Romance titles ("Director de Ventas",
+/// "Analista de Datos"), which a first line may hold instead of a name.
 const NAME_PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "da", "di", "del", "della", "dos", "das", "du", "la", "le",
-    "ter", "ten", "bin", "al", "el",
+    "van", "von", "der", "den", "dos", "das", "ter", "ten", "bin", "al", "el",
 ];
 
 /// A line that reads like a person's name: 2–4 capitalised words (with particles between
@@ -952,6 +953,14 @@ mod tests {
             );
             assert_eq!(p.personal.name.as_deref(), Some(name), "{line}");
         }
+        // A title on the first line is not a name.
+        let p = Profile::parse(
+            "x",
+            Text::parse("Analista de Datos\nSQL, Python", Format::Markdown),
+            &Lexicon::builtin(),
+        );
+        assert_eq!(p.personal.name, None);
+        assert_eq!(p.headline.as_deref(), Some("Analista de Datos"));
     }
 
     #[test]
