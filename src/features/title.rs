@@ -32,12 +32,20 @@ impl Feature for Title {
             return Some(occupation);
         }
         let w = |t: &String| job.headline_idf.get(t).copied().unwrap_or(1.0);
-        let shared: f32 = job.title_terms.intersection(&c.headline_terms).map(w).sum();
-        let union: f32 = job.title_terms.union(&c.headline_terms).map(w).sum();
+        let shared = ordered_sum(job.title_terms.intersection(&c.headline_terms).map(w));
+        let union = ordered_sum(job.title_terms.union(&c.headline_terms).map(w));
         Some(occupation.max(if union > 0.0 {
             0.7 * shared / union
         } else {
             0.0
         }))
     }
+}
+
+/// The sum of `values` added in ascending order: the sets' iteration order varies from run
+/// to run, and a float sum's last bit with it; a score must not.
+fn ordered_sum(values: impl Iterator<Item = f32>) -> f32 {
+    let mut values: Vec<f32> = values.collect();
+    values.sort_by(f32::total_cmp);
+    values.into_iter().sum()
 }
