@@ -14,6 +14,7 @@ pub use occupation::{OccupationId, OccupationTable, Occupations};
 pub use taxonomy::{Mention, Skill, SkillId, Taxonomy};
 
 use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use language::FunctionWords;
 
@@ -31,8 +32,9 @@ pub struct Lexicon {
     pub(crate) places: Taxonomy,
     pub(crate) occupations: OccupationTable,
     /// Words that end job titles ("manager", "paralegal", "president"): see
-    /// [`Lexicon::is_role_word`].
-    role_words: HashSet<String>,
+    /// [`Lexicon::is_role_word`]. Derived on first use: only profile parsing asks, so a
+    /// query's start-up does not pay for it.
+    role_words: OnceLock<HashSet<String>>,
     languages: FunctionWords,
 }
 
@@ -87,7 +89,7 @@ impl Lexicon {
             titles,
             places,
             occupations,
-            role_words: role_words(TITLES),
+            role_words: OnceLock::new(),
             languages: FunctionWords::builtin(),
         }
     }
@@ -95,7 +97,9 @@ impl Lexicon {
     /// Whether `word` ends job titles in the title vocabulary ("Manager", "paralegal";
     /// case-insensitive, ASCII): what tells "Director, Sales" from "Lahore, Punjab".
     pub(crate) fn is_role_word(&self, word: &str) -> bool {
-        self.role_words.contains(&word.to_ascii_lowercase())
+        self.role_words
+            .get_or_init(|| role_words(TITLES))
+            .contains(&word.to_ascii_lowercase())
     }
 
     /// The skill taxonomy.
