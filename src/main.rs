@@ -456,17 +456,22 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let qrels = matcher::Qrels::read(&qrels)?;
             let rows: Vec<matcher::EvalRow> = match (corpus, queries) {
                 (Some(corpus), Some(queries)) => {
+                    // `--weights` are what `full` and the ablations start from.
+                    let base = match &cli.weights {
+                        Some(path) => Weights::from_file(path)?,
+                        None => Weights::default(),
+                    };
                     let configs = if ablation {
-                        matcher::Config::ablation()
+                        matcher::Config::ablation(&base)
                     } else if config.is_empty() {
                         vec![
-                            matcher::Config::named("bm25-only")?,
-                            matcher::Config::named("full")?,
+                            matcher::Config::named("bm25-only", &base)?,
+                            matcher::Config::named("full", &base)?,
                         ]
                     } else {
                         config
                             .iter()
-                            .map(|c| matcher::Config::named(c))
+                            .map(|c| matcher::Config::named(c, &base))
                             .collect::<Result<_, _>>()?
                     };
                     let mut options = matcher::EvalOptions {

@@ -6,6 +6,7 @@
 //! 2. A TSV corpus and TSV queries work like directories.
 //! 3. An existing run file is scored with trec_eval's definitions (hand-computed MAP).
 //! 4. Bad qrels and unknown configurations are refused, naming the problem.
+//! 5. `--weights` are the weights `full` ranks with (what tuning them needs).
 
 mod common;
 
@@ -115,6 +116,42 @@ fn tsv_inputs_and_existing_runs() {
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let map = v[0]["metrics"]["map"].as_f64().unwrap();
     assert!((map - (0.5 + 2.0 / 3.0) / 2.0).abs() < 1e-9, "{map}");
+
+    // Weights that count only location, which no query names: every score of `full` is
+    // 0. With the default weights none is.
+    std::fs::write(
+        d.join("w.toml"),
+        "bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 1\n",
+    )
+    .unwrap();
+    let scores = |extra: &[&str]| -> Vec<f64> {
+        let mut args = extra.to_vec();
+        args.extend([
+            "eval",
+            "--corpus",
+            "corpus.tsv",
+            "--queries",
+            "queries.tsv",
+            "--qrels",
+            "qrels.tsv",
+            "--config",
+            "full",
+            "--runs-dir",
+            "runs",
+        ]);
+        ok(d, &args);
+        std::fs::read_to_string(d.join("runs/full.trec"))
+            .unwrap()
+            .lines()
+            .map(|l| l.split_whitespace().nth(4).unwrap().parse().unwrap())
+            .collect()
+    };
+    assert!(scores(&[]).iter().all(|&s| s > 0.0));
+    let weighted = scores(&["--weights", "w.toml"]);
+    assert!(
+        !weighted.is_empty() && weighted.iter().all(|&s| s == 0.0),
+        "{weighted:?}"
+    );
 
     std::fs::write(d.join("bad.tsv"), "q1 0 1\n").unwrap();
     let o = run(d, &["eval", "--run", "run.trec", "--qrels", "bad.tsv"]);

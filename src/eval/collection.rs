@@ -24,13 +24,14 @@ pub struct Config {
 }
 
 impl Config {
-    /// `bm25-only` (no feedback either), `full` (the default weights, with feedback),
-    /// `no-feedback` (full, searching once), or `no-FEATURE` (the default weights with
-    /// one feature's weight set to zero).
-    pub fn named(name: &str) -> Result<Config> {
+    /// `bm25-only` (no feedback either), `full` (the `base` weights, with feedback),
+    /// `no-feedback` (full, searching once), or `no-FEATURE` (the `base` weights with
+    /// one feature's weight set to zero). `base` is [`Weights::default`] unless the
+    /// weights being tuned are others (`matcher --weights FILE eval`).
+    pub fn named(name: &str, base: &Weights) -> Result<Config> {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
-            "full" | "no-feedback" => Weights::default(),
+            "full" | "no-feedback" => base.clone(),
             other => {
                 let feature = other
                     .strip_prefix("no-")
@@ -45,7 +46,7 @@ impl Config {
                             .join(", ")
                     )));
                 };
-                Weights::default().without(feature)
+                base.clone().without(feature)
             }
         };
         Ok(Config {
@@ -56,14 +57,14 @@ impl Config {
     }
 
     /// `bm25-only`, `full`, `no-feedback`, and `full` without each feature in turn.
-    pub fn ablation() -> Vec<Config> {
+    pub fn ablation(base: &Weights) -> Vec<Config> {
         let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback"]
             .into_iter()
-            .map(|name| Config::named(name).expect("known"))
+            .map(|name| Config::named(name, base).expect("known"))
             .collect();
         for f in features::all() {
             if f.name() != "bm25" {
-                out.push(Config::named(&format!("no-{}", f.name())).expect("known"));
+                out.push(Config::named(&format!("no-{}", f.name()), base).expect("known"));
             }
         }
         out
