@@ -122,13 +122,16 @@ impl Job {
             _ => crate::ingest::StatedJob::default(),
         };
         let text = blank_hiring_marker(text);
-        let title = text
+        let first = text
             .lines()
             .map(|l| l.trim().trim_start_matches('#').trim())
             .find(|l| !l.is_empty())
-            .filter(|l| l.split_whitespace().count() <= MAX_TITLE_WORDS)
-            .unwrap_or("")
-            .to_string();
+            .unwrap_or("");
+        let title = match sought_title(first) {
+            Some(title) => title,
+            None if first.split_whitespace().count() <= MAX_TITLE_WORDS => first.to_string(),
+            None => String::new(),
+        };
         let mut required: Vec<SkillEvidence> = Vec::new();
         let mut preferred: Vec<SkillEvidence> = Vec::new();
         let mut section = Part::Required;
@@ -204,10 +207,75 @@ impl Job {
     }
 }
 
-/// A first line of more words than this is a sentence ("We are looking for a paralegal
-/// to join our privacy team, …"), not a title: the job then has none, and is matched by
-/// its text alone. (Chinese has no spaces between words; its first line is kept.)
+/// A first line of more words than this is a sentence ("Our client, a fast-growing
+/// company in the privacy space, is building …"), not a title: unless it names the one
+/// it seeks ([`sought_title`]), the job then has none, and is matched by its text alone.
+/// (Chinese has no spaces between words; its first line is kept.)
 const MAX_TITLE_WORDS: usize = 15;
+
+/// What opens "we are looking for a paralegal to join …" in the languages postings
+/// come in, each ending in a space: the title follows, after an article.
+const SEEKING: &[&str] = &[
+    "we are looking for ",
+    "we're looking for ",
+    "we are seeking ",
+    "we're seeking ",
+    "we are hiring ",
+    "looking for ",
+    "căutăm ",
+    "cautam ",
+    "buscamos ",
+    "nous recherchons ",
+    "wir suchen ",
+];
+/// Articles between the opening and the title.
+const ARTICLES: &[&str] = &[
+    "a", "an", "the", "un", "o", "una", "une", "einen", "eine", "ein",
+];
+/// Words that end the title: what follows says what the job does or where.
+const TITLE_ENDS: &[&str] = &[
+    "to", "who", "that", "with", "for", "in", "at", "pentru", "să", "sa", "care", "cu", "în",
+    "para", "que", "con", "en", "pour", "qui", "avec", "für", "der", "die", "mit", "zur", "zum",
+];
+/// At most this many words are read as the title of a sentence.
+const MAX_SOUGHT_WORDS: usize = 8;
+
+/// The title a first sentence names: "We are looking for a Paralegal, Privacy and
+/// Information Management to join our team" → "Paralegal, Privacy and Information
+/// Management". `None` if the sentence does not open so, or names nothing short enough.
+fn sought_title(sentence: &str) -> Option<String> {
+    let lower = sentence.to_lowercase();
+    // Where the opening ends, in `sentence` (lowercasing may change byte lengths:
+    // compare word by word instead of by offset).
+    let opening = SEEKING.iter().find(|o| lower.starts_with(*o))?;
+    let skip = opening.split_whitespace().count();
+    let mut words = sentence.split_whitespace().skip(skip).peekable();
+    if words
+        .peek()
+        .is_some_and(|w| ARTICLES.contains(&w.to_lowercase().as_str()))
+    {
+        words.next();
+    }
+    let mut title: Vec<&str> = Vec::new();
+    for w in words {
+        let bare = w
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if TITLE_ENDS.contains(&bare.as_str()) {
+            break;
+        }
+        title.push(w);
+        if w.ends_with(['.', ';', ':', '!', '?']) {
+            break;
+        }
+        if title.len() > MAX_SOUGHT_WORDS {
+            return None;
+        }
+    }
+    let title = title.join(" ");
+    let title = title.trim_end_matches(|c: char| !c.is_alphanumeric() && c != ')');
+    (!title.is_empty()).then(|| title.to_string())
+}
 
 /// Words that open a posting's first line to say it is one ("招聘：财务总监", "Hiring:
 /// Data Engineer"). They are not a skill (招聘 is also "recruitment") nor part of the title.
@@ -302,10 +370,14 @@ mod tests {
     }
 
     #[test]
-    fn a_sentence_is_not_a_title() {
+    fn a_sentence_is_not_a_title_but_may_name_one() {
         let lexicon = Lexicon::builtin();
         let text = "We are looking for a paralegal to join our privacy team, where you will \
                     support data protection programmes across the organisation.\nParalegal duties.";
+        let job = Job::parse("p", Text::parse(text, Format::Text), &lexicon);
+        assert_eq!(job.title, "paralegal");
+        let text = "Our client, a fast-growing company in the privacy space, is building a \
+                    team of people who care about data protection across the organisation.";
         let job = Job::parse("p", Text::parse(text, Format::Text), &lexicon);
         assert_eq!(job.title, "");
         let text = Text::parse(
@@ -316,5 +388,37 @@ mod tests {
             Job::parse("p", text, &lexicon).title,
             "Senior Paralegal, Privacy and Information Management"
         );
+    }
+
+    #[test]
+    fn the_title_a_sentence_seeks() {
+        for (sentence, title) in [
+            (
+                "Căutăm un Paralegal, Privacy and Information Management pentru a se alătura echipei noastre.",
+                Some("Paralegal, Privacy and Information Management"),
+            ),
+            (
+                "We're seeking an experienced Data Engineer who loves pipelines.",
+                Some("experienced Data Engineer"),
+            ),
+            (
+                "Buscamos una Analista de Datos para nuestro equipo.",
+                Some("Analista de Datos"),
+            ),
+            (
+                "Wir suchen einen Softwareentwickler (m/w/d) für unser Team.",
+                Some("Softwareentwickler (m/w/d)"),
+            ),
+            ("Looking for a nanny.", Some("nanny")),
+            ("We are looking for a Data Engineer", Some("Data Engineer")),
+            // No opening, or no short title after it.
+            ("Join us as a nanny to two children.", None),
+            (
+                "We are looking for someone energetic enough and patient enough and kind enough and curious enough.",
+                None,
+            ),
+        ] {
+            assert_eq!(sought_title(sentence).as_deref(), title, "{sentence}");
+        }
     }
 }
