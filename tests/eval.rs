@@ -59,6 +59,17 @@ fn seeds_are_found_first_in_both_configurations() {
     );
 }
 
+/// `matcher eval` of the TSV corpus and queries `tsv_inputs_and_existing_runs` writes.
+const EVAL_TSV: [&str; 7] = [
+    "eval",
+    "--corpus",
+    "corpus.tsv",
+    "--queries",
+    "queries.tsv",
+    "--qrels",
+    "qrels.tsv",
+];
+
 #[test]
 fn tsv_inputs_and_existing_runs() {
     let ws = tempfile::tempdir().unwrap();
@@ -77,18 +88,10 @@ fn tsv_inputs_and_existing_runs() {
     let out = ok(
         d,
         &[
-            "eval",
-            "--corpus",
-            "corpus.tsv",
-            "--queries",
-            "queries.tsv",
-            "--qrels",
-            "qrels.tsv",
-            "--config",
-            "bm25-only",
-            "--format",
-            "json",
-        ],
+            &EVAL_TSV[..],
+            &["--config", "bm25-only", "--format", "json"],
+        ]
+        .concat(),
     );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v[0]["config"], "bm25-only");
@@ -125,21 +128,15 @@ fn tsv_inputs_and_existing_runs() {
     )
     .unwrap();
     let scores = |extra: &[&str]| -> Vec<f64> {
-        let mut args = extra.to_vec();
-        args.extend([
-            "eval",
-            "--corpus",
-            "corpus.tsv",
-            "--queries",
-            "queries.tsv",
-            "--qrels",
-            "qrels.tsv",
-            "--config",
-            "full",
-            "--runs-dir",
-            "runs",
-        ]);
-        ok(d, &args);
+        ok(
+            d,
+            &[
+                extra,
+                &EVAL_TSV,
+                &["--config", "full", "--runs-dir", "runs"],
+            ]
+            .concat(),
+        );
         std::fs::read_to_string(d.join("runs/full.trec"))
             .unwrap()
             .lines()
@@ -157,20 +154,7 @@ fn tsv_inputs_and_existing_runs() {
     let o = run(d, &["eval", "--run", "run.trec", "--qrels", "bad.tsv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("bad.tsv: line 1"), "{}", stderr(&o));
-    let o = run(
-        d,
-        &[
-            "eval",
-            "--corpus",
-            "corpus.tsv",
-            "--queries",
-            "queries.tsv",
-            "--qrels",
-            "qrels.tsv",
-            "--config",
-            "no-such",
-        ],
-    );
+    let o = run(d, &[&EVAL_TSV[..], &["--config", "no-such"]].concat());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("unknown configuration"),
