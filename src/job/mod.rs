@@ -127,10 +127,14 @@ impl Job {
             .map(|l| l.trim().trim_start_matches('#').trim())
             .find(|l| !l.is_empty())
             .unwrap_or("");
-        let title = match sought_title(first) {
-            Some(title) => title,
-            None if first.split_whitespace().count() <= MAX_TITLE_WORDS => first.to_string(),
-            None => String::new(),
+        // A sentence that seeks names the title or none; another first line is the
+        // title unless it is a sentence.
+        let title = if seeking(first).is_some() {
+            sought_title(first).unwrap_or_default()
+        } else if first.split_whitespace().count() <= MAX_TITLE_WORDS {
+            first.to_string()
+        } else {
+            String::new()
         };
         let mut required: Vec<SkillEvidence> = Vec::new();
         let mut preferred: Vec<SkillEvidence> = Vec::new();
@@ -237,18 +241,34 @@ const TITLE_ENDS: &[&str] = &[
     "to", "who", "that", "with", "for", "in", "at", "pentru", "să", "sa", "care", "cu", "în",
     "para", "que", "con", "en", "pour", "qui", "avec", "für", "der", "die", "mit", "zur", "zum",
 ];
+/// What a sentence can seek that is not a job: "We are looking for someone who …".
+const NOT_TITLES: &[&str] = &[
+    "someone",
+    "somebody",
+    "people",
+    "you",
+    "individuals",
+    "candidates",
+    "cineva",
+    "alguien",
+];
 /// At most this many words are read as the title of a sentence.
 const MAX_SOUGHT_WORDS: usize = 8;
 
+/// The seeking phrase `line` opens with, if any.
+fn seeking(line: &str) -> Option<&'static str> {
+    let lower = line.to_lowercase();
+    SEEKING.iter().find(|o| lower.starts_with(*o)).copied()
+}
+
 /// The title a first sentence names: "We are looking for a Paralegal, Privacy and
 /// Information Management to join our team" → "Paralegal, Privacy and Information
-/// Management". `None` if the sentence does not open so, or names nothing short enough.
+/// Management". `None` if the sentence does not open so, names nothing short enough, or
+/// names no job ("someone who …", "a challenge?").
 fn sought_title(sentence: &str) -> Option<String> {
-    let lower = sentence.to_lowercase();
     // Where the opening ends, in `sentence` (lowercasing may change byte lengths:
-    // compare word by word instead of by offset).
-    let opening = SEEKING.iter().find(|o| lower.starts_with(*o))?;
-    let skip = opening.split_whitespace().count();
+    // count words instead of bytes).
+    let skip = seeking(sentence)?.split_whitespace().count();
     let mut words = sentence.split_whitespace().skip(skip).peekable();
     if words
         .peek()
@@ -264,8 +284,14 @@ fn sought_title(sentence: &str) -> Option<String> {
         if TITLE_ENDS.contains(&bare.as_str()) {
             break;
         }
+        if title.is_empty() && NOT_TITLES.contains(&bare.as_str()) {
+            return None;
+        }
+        if w.ends_with('?') {
+            return None; // "Looking for a challenge?" asks; it names no job.
+        }
         title.push(w);
-        if w.ends_with(['.', ';', ':', '!', '?']) {
+        if w.ends_with(['.', ';', ':', '!']) {
             break;
         }
         if title.len() > MAX_SOUGHT_WORDS {
@@ -380,6 +406,9 @@ mod tests {
                     team of people who care about data protection across the organisation.";
         let job = Job::parse("p", Text::parse(text, Format::Text), &lexicon);
         assert_eq!(job.title, "");
+        // A short sentence that seeks no job is no title either.
+        let text = Text::parse("We are looking for someone who loves data.\n", Format::Text);
+        assert_eq!(Job::parse("p", text, &lexicon).title, "");
         let text = Text::parse(
             "Senior Paralegal, Privacy and Information Management\n",
             Format::Text,
@@ -411,8 +440,10 @@ mod tests {
             ),
             ("Looking for a nanny.", Some("nanny")),
             ("We are looking for a Data Engineer", Some("Data Engineer")),
-            // No opening, or no short title after it.
+            // No opening, no job after it, or no short title after it.
             ("Join us as a nanny to two children.", None),
+            ("Looking for a challenge? Join our growing team.", None),
+            ("We are looking for someone who loves data.", None),
             (
                 "We are looking for someone energetic enough and patient enough and kind enough and curious enough.",
                 None,
