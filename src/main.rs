@@ -322,8 +322,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Some(n) = cli.threads {
         builder = builder.threads(n);
     }
-    if let Some(path) = &cli.weights {
-        builder = builder.weights(Weights::from_file(path)?);
+    // Read once: the engine ranks with them, and `eval` starts its configurations from them.
+    let weights = cli.weights.as_deref().map(Weights::from_file).transpose()?;
+    if let Some(w) = &weights {
+        builder = builder.weights(w.clone());
     }
     if cli.bm25_only {
         builder = builder.weights(Weights::bm25_only());
@@ -457,10 +459,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let rows: Vec<matcher::EvalRow> = match (corpus, queries) {
                 (Some(corpus), Some(queries)) => {
                     // `--weights` are what `full` and the ablations start from.
-                    let base = match &cli.weights {
-                        Some(path) => Weights::from_file(path)?,
-                        None => Weights::default(),
-                    };
+                    let base = weights.clone().unwrap_or_default();
                     let configs = if ablation {
                         matcher::Config::ablation(&base)
                     } else if config.is_empty() {

@@ -17,8 +17,9 @@ use crate::profile::{SkillEvidence, location, normal_place, skills_in, titles_in
 pub struct Job {
     /// Identifier: the file name without extension (the TREC query id).
     pub id: String,
-    /// The job title: the first line of the posting, or empty when that line is a
-    /// sentence (more than 15 words).
+    /// The job title: the first line of the posting; or the title that line seeks when
+    /// it opens "We are looking for …" (empty if it seeks no job); or empty when that
+    /// line is another sentence (more than 15 words).
     pub title: String,
     /// The format the posting came in.
     pub format: Format,
@@ -129,12 +130,10 @@ impl Job {
             .unwrap_or("");
         // A sentence that seeks names the title or none; another first line is the
         // title unless it is a sentence.
-        let title = if seeking(first).is_some() {
-            sought_title(first).unwrap_or_default()
-        } else if first.split_whitespace().count() <= MAX_TITLE_WORDS {
-            first.to_string()
-        } else {
-            String::new()
+        let title = match seeking(first) {
+            Some(opening) => sought_title(first, opening).unwrap_or_default(),
+            None if first.split_whitespace().count() <= MAX_TITLE_WORDS => first.to_string(),
+            None => String::new(),
         };
         let mut required: Vec<SkillEvidence> = Vec::new();
         let mut preferred: Vec<SkillEvidence> = Vec::new();
@@ -261,14 +260,14 @@ fn seeking(line: &str) -> Option<&'static str> {
     SEEKING.iter().find(|o| lower.starts_with(*o)).copied()
 }
 
-/// The title a first sentence names: "We are looking for a Paralegal, Privacy and
-/// Information Management to join our team" → "Paralegal, Privacy and Information
-/// Management". `None` if the sentence does not open so, names nothing short enough, or
-/// names no job ("someone who …", "a challenge?").
-fn sought_title(sentence: &str) -> Option<String> {
+/// The title a first sentence that opens with `opening` ([`seeking`]) names: "We are
+/// looking for a Paralegal, Privacy and Information Management to join our team" →
+/// "Paralegal, Privacy and Information Management". `None` if it names nothing short
+/// enough, or no job ("someone who …", "a challenge?").
+fn sought_title(sentence: &str, opening: &str) -> Option<String> {
     // Where the opening ends, in `sentence` (lowercasing may change byte lengths:
     // count words instead of bytes).
-    let skip = seeking(sentence)?.split_whitespace().count();
+    let skip = opening.split_whitespace().count();
     let mut words = sentence.split_whitespace().skip(skip).peekable();
     if words
         .peek()
@@ -449,7 +448,8 @@ mod tests {
                 None,
             ),
         ] {
-            assert_eq!(sought_title(sentence).as_deref(), title, "{sentence}");
+            let sought = seeking(sentence).and_then(|o| sought_title(sentence, o));
+            assert_eq!(sought.as_deref(), title, "{sentence}");
         }
     }
 }
