@@ -48,7 +48,7 @@ pub use analysis::{
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
-pub use features::{Candidate, Feature, JobContext, SkillMatch, WantedSkill, Weights};
+pub use features::{Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, WantedSkill, Weights};
 pub use index::SCHEMA_VERSION;
 pub use ingest::{
     DEFAULT_MAX_FILE_BYTES, Format, Heading, ReadOptions, Stated, StatedJob, StatedProfile, Text,

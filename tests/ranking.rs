@@ -23,6 +23,12 @@
 //! 9. Title overlap weighs words by their rarity among headlines: a headline sharing the
 //!    job title's distinctive word beats one sharing only words every headline has, in a
 //!    language matcher has no vocabulary for.
+//! 10. The text gate: a result whose evidence (normalised BM25, or required-skill
+//!     coverage times the job's skill trust) is below `text_gate` gets its fit features
+//!     at that share of their weight (bm25 keeps its own), and no more points than with
+//!     the gate off; results above it are scored as with the gate off. (Property 1 is
+//!     the gate's other side: the seed's text hardly matches the Chinese job, and only
+//!     its skills keep it over profiles that lack them.)
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -488,4 +494,59 @@ fn the_default_postings_budget_leaves_a_small_index_alone() {
     assert!(default == rank(&["--max-postings", "0"]));
     // 39 profiles: a budget of 60 postings keeps a term or two of each job.
     assert!(default != rank(&["--max-postings", "60"]));
+}
+
+#[test]
+fn fit_features_count_in_proportion_below_the_text_gate() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    std::fs::write(ws.path().join("off.toml"), "text_gate = 0\n").unwrap();
+    let results = |extra: &[&str]| -> BTreeMap<String, serde_json::Value> {
+        let mut args = vec!["query", "--top", "100", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("corpus/jobs/en-data-analyst.txt");
+        let v: serde_json::Value = serde_json::from_str(&ok(ws.path(), &args)).unwrap();
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["id"].as_str().unwrap().to_string(), r.clone()))
+            .collect()
+    };
+    let default_required = f64::from(matcher::Weights::default().required_skills);
+    let gated = results(&[]);
+    let off = results(&["--weights", "off.toml"]);
+    let feature = |r: &serde_json::Value, name: &str, key: &str| -> f64 {
+        let f = r["explanation"]["features"].as_array().unwrap();
+        f.iter().find(|x| x["name"] == name).unwrap()[key]
+            .as_f64()
+            .unwrap()
+    };
+    let mut below = 0;
+    for (id, g) in &gated {
+        let o = &off[id];
+        let text = feature(g, "bm25", "value");
+        let trust = feature(o, "required_skills", "weight") / default_required;
+        let skills = feature(o, "required_skills", "value") * trust;
+        let share = (text.max(skills) / matcher::TEXT_GATE as f64).min(1.0);
+        below += usize::from(share < 1.0);
+        assert_eq!(feature(g, "bm25", "weight"), feature(o, "bm25", "weight"));
+        for name in ["required_skills", "title", "education"] {
+            let expected = feature(o, name, "weight") * share;
+            assert!(
+                (feature(g, name, "weight") - expected).abs() < 1e-4,
+                "{id} {name}: {} against {expected}",
+                feature(g, name, "weight")
+            );
+        }
+        let (gs, os) = (g["score"].as_f64().unwrap(), o["score"].as_f64().unwrap());
+        assert!(gs <= os + 1e-3, "{id}: {gs} gated, {os} without");
+        if share == 1.0 {
+            assert!((gs - os).abs() < 1e-3, "{id}: {gs} against {os}");
+        }
+    }
+    assert!(
+        below > 0,
+        "no result fell below the gate: the test shows nothing"
+    );
 }

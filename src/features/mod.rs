@@ -28,7 +28,7 @@ use crate::analysis::{Lexicon, SkillId, Taxonomy};
 use crate::job::Job;
 use crate::profile::ProfileFacts;
 
-pub use weights::Weights;
+pub use weights::{TEXT_GATE, Weights};
 
 /// One scoring feature.
 ///

@@ -105,7 +105,9 @@ pub struct FeatureScore {
     pub name: &'static str,
     /// Value in [0, 1], or `None` when the job gives it nothing to judge.
     pub value: Option<f32>,
-    /// Its weight.
+    /// Its weight for this job and candidate: the configured weight, times the job's
+    /// skill trust for the skill features, times the text gate for every feature but
+    /// bm25 ([`Weights::text_gate`](crate::Weights::text_gate)).
     pub weight: f32,
     /// Points it adds to the 0–100 score.
     pub contribution: f32,
@@ -481,6 +483,12 @@ impl Ranker<'_> {
             headline_terms: c.headline_terms.iter().cloned().collect(),
             skills: SkillMatch::new(ctx, &c.facts),
         };
+        // How well the candidate's text matches the job, against the best candidate's.
+        let text = if ctx.max_bm25 > 0.0 {
+            (c.bm25 / ctx.max_bm25).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
         let values: Vec<(&'static str, Option<f32>, f32)> = features
             .iter()
             .map(|f| {
@@ -496,14 +504,30 @@ impl Ranker<'_> {
                 )
             })
             .collect();
+        // The gate lowers the fit features' points without handing them to the others,
+        // so it is left out of the sum the weights are normalised by.
         let applicable: f32 = values
             .iter()
             .filter(|(_, v, _)| v.is_some())
             .map(|(_, _, w)| w)
             .sum();
+        // Required skills are evidence too, and the one that crosses languages: a Chinese
+        // posting and an English résumé share few words but can share every skill.
+        let skills = values
+            .iter()
+            .find(|(name, _, _)| *name == "required_skills")
+            .and_then(|(_, value, _)| *value)
+            .unwrap_or(0.0)
+            * ctx.skill_trust;
+        let gate = self.weights.gate(text.max(skills));
         let mut score = 0.0;
         let mut feature_scores = Vec::with_capacity(values.len());
         for (name, value, weight) in values {
+            let weight = if name == "bm25" {
+                weight
+            } else {
+                weight * gate
+            };
             let contribution = match value {
                 Some(v) if applicable > 0.0 => 100.0 * weight * v / applicable,
                 _ => 0.0,
