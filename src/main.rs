@@ -333,6 +333,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Some(path) = &cli.taxonomy {
         builder = builder.taxonomy_file(path);
     }
+    // `eval` builds the same engine over a scratch index.
+    let engine = builder.clone();
     let matcher = builder.build()?;
     let bm25_only = cli.bm25_only;
     match cli.command {
@@ -473,16 +475,13 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                             .map(|c| matcher::Config::named(c, &base))
                             .collect::<Result<_, _>>()?
                     };
-                    let mut options = matcher::EvalOptions {
+                    let options = matcher::EvalOptions {
                         top,
                         depth,
                         max_postings: postings_budget(max_postings),
                         runs_dir,
-                        ..matcher::EvalOptions::default()
+                        engine,
                     };
-                    if let Some(n) = cli.threads {
-                        options.threads = n;
-                    }
                     matcher::evaluate_collection(&corpus, &queries, &qrels, &configs, &options)?
                 }
                 _ => run

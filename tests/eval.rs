@@ -6,7 +6,8 @@
 //! 2. A TSV corpus and TSV queries work like directories.
 //! 3. An existing run file is scored with trec_eval's definitions (hand-computed MAP).
 //! 4. Bad qrels and unknown configurations are refused, naming the problem.
-//! 5. `--weights` are the weights `full` ranks with (what tuning them needs).
+//! 5. `--weights` are the weights `full` ranks with (what tuning them needs), and
+//!    `--taxonomy` the vocabulary eval reads profiles and jobs with.
 
 mod common;
 
@@ -149,6 +150,27 @@ fn tsv_inputs_and_existing_runs() {
         !weighted.is_empty() && weighted.iter().all(|&s| s == 0.0),
         "{weighted:?}"
     );
+
+    // A skill only a taxonomy file knows: with it, the profiles that show it score
+    // differently (the required-skills feature now applies); without it, as before.
+    std::fs::write(
+        d.join("tax.tsv"),
+        "canonical\tdomain\taliases\tbroader\nZorblax\tsoftware\tzorblax\t\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("queries.tsv"),
+        "q_id\tjobtitle\nq1\tRust developer. Requirements: zorblax\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("corpus.tsv"),
+        "c_id\tjobtitle\n1\trust engineer\n2\tjava developer\n3\tsenior rust developer, zorblax\n",
+    )
+    .unwrap();
+    let plain = scores(&[]);
+    assert_ne!(scores(&["--taxonomy", "tax.tsv"]), plain);
+    assert_eq!(scores(&[]), plain);
 
     std::fs::write(d.join("bad.tsv"), "q1 0 1\n").unwrap();
     let o = run(d, &["eval", "--run", "run.trec", "--qrels", "bad.tsv"]);

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{Metrics, Qrels, Run, evaluate};
-use crate::engine::{IndexOptions, Matcher};
+use crate::engine::{IndexOptions, MatcherBuilder};
 use crate::error::{Error, Result};
 use crate::features::{self, Weights};
 use crate::rank::RankOptions;
@@ -85,8 +85,10 @@ pub struct EvalRow {
 pub struct EvalOptions {
     /// Results per query. By default, 100.
     pub top: usize,
-    /// Threads. By default, the number of CPUs.
-    pub threads: usize,
+    /// The engine to evaluate: how it reads profiles (taxonomy, file-size limit, PDF
+    /// helper) and how many threads it uses. Its index directory is replaced by a scratch
+    /// one; the weights come from each [`Config`]. By default, [`MatcherBuilder::default`].
+    pub engine: MatcherBuilder,
     /// Write each configuration's run to `DIR/NAME.trec`. By default, nowhere.
     pub runs_dir: Option<PathBuf>,
     /// BM25 candidates re-scored per query ([`RankOptions::depth`]).
@@ -99,7 +101,7 @@ impl Default for EvalOptions {
     fn default() -> Self {
         EvalOptions {
             top: 100,
-            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            engine: MatcherBuilder::default(),
             runs_dir: None,
             depth: None,
             max_postings: RankOptions::default().max_postings,
@@ -134,9 +136,10 @@ pub fn evaluate_collection(
     std::fs::create_dir_all(&scratch.0).map_err(|e| Error::io(&scratch.0, e))?;
     let corpus = materialize(corpus, &scratch.0.join("corpus"))?;
     let queries = materialize(queries, &scratch.0.join("queries"))?;
-    let matcher = Matcher::builder()
+    let matcher = options
+        .engine
+        .clone()
         .index_dir(scratch.0.join("index"))
-        .threads(options.threads)
         .build()?;
     let report = matcher.index(&[corpus], &IndexOptions::default())?;
     if let Some(first) = report.failures.into_iter().next() {
