@@ -54,7 +54,7 @@ pub struct Weights {
     pub location: f32,
     /// The evidence (normalised BM25, or trusted required-skill coverage) below which the
     /// fit features count in proportion, in [0, 1]. Not a feature weight: it is outside
-    /// the sum.
+    /// the sum. By default, 0.4 ([`TEXT_GATE`]); 0 turns the gate off.
     pub text_gate: f32,
 }
 
