@@ -483,12 +483,6 @@ impl Ranker<'_> {
             headline_terms: c.headline_terms.iter().cloned().collect(),
             skills: SkillMatch::new(ctx, &c.facts),
         };
-        // How well the candidate's text matches the job, against the best candidate's.
-        let text = if ctx.max_bm25 > 0.0 {
-            (c.bm25 / ctx.max_bm25).clamp(0.0, 1.0)
-        } else {
-            1.0
-        };
         let values: Vec<(&'static str, Option<f32>, f32)> = features
             .iter()
             .map(|f| {
@@ -511,14 +505,18 @@ impl Ranker<'_> {
             .filter(|(_, v, _)| v.is_some())
             .map(|(_, _, w)| w)
             .sum();
-        // Required skills are evidence too, and the one that crosses languages: a Chinese
-        // posting and an English résumé share few words but can share every skill.
-        let skills = values
-            .iter()
-            .find(|(name, _, _)| *name == "required_skills")
-            .and_then(|(_, value, _)| *value)
-            .unwrap_or(0.0)
-            * ctx.skill_trust;
+        let value = |feature: &str| {
+            values
+                .iter()
+                .find(|(name, _, _)| *name == feature)
+                .and_then(|(_, value, _)| *value)
+        };
+        // The evidence is the text match against the best candidate's (1 when no
+        // candidate matches any word), or the required skills: they are the evidence
+        // that crosses languages, a Chinese posting and an English résumé sharing few
+        // words but every skill.
+        let text = value("bm25").unwrap_or(1.0);
+        let skills = value("required_skills").unwrap_or(0.0) * ctx.skill_trust;
         let gate = self.weights.gate(text.max(skills));
         let mut score = 0.0;
         let mut feature_scores = Vec::with_capacity(values.len());
