@@ -71,20 +71,22 @@ const EVAL_TSV: [&str; 7] = [
     "qrels.tsv",
 ];
 
+/// Write the corpus and queries [`EVAL_TSV`] reads into `d`: rows of `id<TAB>text`
+/// under a header.
+fn write_tsvs(d: &std::path::Path, corpus: &str, queries: &str) {
+    std::fs::write(d.join("corpus.tsv"), format!("c_id\tjobtitle\n{corpus}")).unwrap();
+    std::fs::write(d.join("queries.tsv"), format!("q_id\tjobtitle\n{queries}")).unwrap();
+}
+
 #[test]
 fn tsv_inputs_and_existing_runs() {
     let ws = tempfile::tempdir().unwrap();
     let d = ws.path();
-    std::fs::write(
-        d.join("corpus.tsv"),
-        "c_id\tjobtitle\n1\trust engineer\n2\tjava developer\n3\tsenior rust developer\n",
-    )
-    .unwrap();
-    std::fs::write(
-        d.join("queries.tsv"),
-        "q_id\tjobtitle\nq1\trust developer\n",
-    )
-    .unwrap();
+    write_tsvs(
+        d,
+        "1\trust engineer\n2\tjava developer\n3\tsenior rust developer\n",
+        "q1\trust developer\n",
+    );
     std::fs::write(d.join("qrels.tsv"), "q1 0 1 1\nq1 0 3 1\n").unwrap();
     let out = ok(
         d,
@@ -158,16 +160,11 @@ fn tsv_inputs_and_existing_runs() {
         "canonical\tdomain\taliases\tbroader\nZorblax\tsoftware\tzorblax\t\n",
     )
     .unwrap();
-    std::fs::write(
-        d.join("queries.tsv"),
-        "q_id\tjobtitle\nq1\tRust developer. Requirements: zorblax\n",
-    )
-    .unwrap();
-    std::fs::write(
-        d.join("corpus.tsv"),
-        "c_id\tjobtitle\n1\trust engineer\n2\tjava developer\n3\tsenior rust developer, zorblax\n",
-    )
-    .unwrap();
+    write_tsvs(
+        d,
+        "1\trust engineer\n2\tjava developer\n3\tsenior rust developer, zorblax\n",
+        "q1\tRust developer. Requirements: zorblax\n",
+    );
     let plain = scores(&[]);
     assert_ne!(scores(&["--taxonomy", "tax.tsv"]), plain);
     assert_eq!(scores(&[]), plain);
