@@ -5,7 +5,8 @@
 //!    both configurations put it first (MRR 1) and the table lists them.
 //! 2. A TSV corpus and TSV queries work like directories.
 //! 3. An existing run file is scored with trec_eval's definitions (hand-computed MAP).
-//! 4. Bad qrels and unknown configurations are refused, naming the problem.
+//! 4. Bad qrels, unknown configurations and unreadable TSV rows are refused, naming
+//!    the problem (a row by the TSV's path, line and id).
 //! 5. `--weights` are the weights `full` ranks with (what tuning them needs), and
 //!    `--taxonomy` the vocabulary eval reads profiles and jobs with.
 
@@ -173,6 +174,24 @@ fn tsv_inputs_and_existing_runs() {
     let o = run(d, &["eval", "--run", "run.trec", "--qrels", "bad.tsv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("bad.tsv: line 1"), "{}", stderr(&o));
+    // A TSV row eval cannot read is named by the TSV's path, line and id: the file
+    // eval wrote it to is scratch, gone when the error is read.
+    write_tsvs(d, "1\trust engineer\n2\t \n", "q1\trust developer\n");
+    let o = run(d, &EVAL_TSV);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("corpus.tsv: line 3 (id \"2\")")
+            && !stderr(&o).contains("matcher-eval-"),
+        "{}",
+        stderr(&o)
+    );
+    write_tsvs(d, "1\trust engineer\n", "q1\trust developer\nq2\t\n");
+    let o = run(d, &EVAL_TSV);
+    assert!(
+        stderr(&o).contains("queries.tsv: line 3 (id \"q2\")"),
+        "{}",
+        stderr(&o)
+    );
     let o = run(d, &[&EVAL_TSV[..], &["--config", "no-such"]].concat());
     assert_eq!(o.status.code(), Some(2));
     assert!(

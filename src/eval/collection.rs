@@ -1,13 +1,14 @@
 //! Evaluating matcher itself on a labelled collection: index the corpus into a scratch
 //! index, rank every query under each named configuration, score the runs.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::{Metrics, Qrels, Run, evaluate};
 use crate::engine::{IndexOptions, MatcherBuilder};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::features::{self, Weights};
 use crate::rank::RankOptions;
 use crate::retrieve::Feedback;
@@ -134,8 +135,9 @@ pub fn evaluate_collection(
     let scratch =
         Scratch(std::env::temp_dir().join(format!("matcher-eval-{}-{nanos}", std::process::id())));
     std::fs::create_dir_all(&scratch.0).map_err(|e| Error::io(&scratch.0, e))?;
-    let corpus = materialize(corpus, &scratch.0.join("corpus"))?;
-    let queries = materialize(queries, &scratch.0.join("queries"))?;
+    let mut rows = Rows::default();
+    let corpus = rows.materialize(corpus, &scratch.0.join("corpus"))?;
+    let queries = rows.materialize(queries, &scratch.0.join("queries"))?;
     let matcher = options
         .engine
         .clone()
@@ -143,11 +145,11 @@ pub fn evaluate_collection(
         .build()?;
     let report = matcher.index(&[corpus], &IndexOptions::default())?;
     if let Some(first) = report.failures.into_iter().next() {
-        return Err(first);
+        return Err(rows.origin(first));
     }
     let (jobs, errors) = matcher.read_jobs(&[queries]);
     if let Some(first) = errors.into_iter().next() {
-        return Err(first);
+        return Err(rows.origin(first));
     }
     let mut rows = Vec::with_capacity(configs.len());
     for config in configs {
@@ -182,37 +184,60 @@ pub fn evaluate_collection(
     Ok(rows)
 }
 
-/// A directory of documents: `path` itself, or a TSV (`id<TAB>text`, an optional header
-/// whose first column ends in "id") written out as one `.txt` file per row under `scratch`.
-fn materialize(path: &Path, scratch: &Path) -> Result<PathBuf> {
-    if path.is_dir() {
-        return Ok(path.to_path_buf());
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
-    std::fs::create_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
-    for (n, line) in text.lines().enumerate() {
-        let Some((id, body)) = line.split_once('\t') else {
-            if line.trim().is_empty() {
+/// Where the documents written out from TSV rows came from, so that an error about one
+/// names the user's file and line, not a scratch file that is gone once eval exits.
+#[derive(Default)]
+struct Rows {
+    /// Scratch file → (TSV path, 1-based line, row id).
+    origins: HashMap<PathBuf, (PathBuf, usize, String)>,
+}
+
+impl Rows {
+    /// A directory of documents: `path` itself, or a TSV (`id<TAB>text`, an optional
+    /// header whose first column ends in "id") written out as one `.txt` file per row
+    /// under `scratch`.
+    fn materialize(&mut self, path: &Path, scratch: &Path) -> Result<PathBuf> {
+        if path.is_dir() {
+            return Ok(path.to_path_buf());
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::input(path, format!("cannot read: {e}")))?;
+        std::fs::create_dir_all(scratch).map_err(|e| Error::io(scratch, e))?;
+        for (n, line) in text.lines().enumerate() {
+            let Some((id, body)) = line.split_once('\t') else {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                return Err(Error::input(
+                    path,
+                    format!("line {}: expected `id<TAB>text`", n + 1),
+                ));
+            };
+            if n == 0 && id.to_ascii_lowercase().ends_with("id") {
                 continue;
             }
-            return Err(Error::input(
-                path,
-                format!("line {}: expected `id<TAB>text`", n + 1),
-            ));
-        };
-        if n == 0 && id.to_ascii_lowercase().ends_with("id") {
-            continue;
+            let id = id.trim();
+            if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
+                return Err(Error::input(
+                    path,
+                    format!("line {}: id {id:?} cannot name a document", n + 1),
+                ));
+            }
+            let file = scratch.join(format!("{id}.txt"));
+            std::fs::write(&file, body.replace("\\n", "\n")).map_err(|e| Error::io(&file, e))?;
+            self.origins
+                .insert(file, (path.to_path_buf(), n + 1, id.to_string()));
         }
-        let id = id.trim();
-        if id.is_empty() || id.contains(['/', '\\']) || id.starts_with('.') {
-            return Err(Error::input(
-                path,
-                format!("line {}: id {id:?} cannot name a document", n + 1),
-            ));
-        }
-        let file = scratch.join(format!("{id}.txt"));
-        std::fs::write(&file, body.replace("\\n", "\n")).map_err(|e| Error::io(&file, e))?;
+        Ok(scratch.to_path_buf())
     }
-    Ok(scratch.to_path_buf())
+
+    /// `error`, about the TSV row it concerns when it names a file written from one.
+    fn origin(&self, error: Error) -> Error {
+        if let ErrorKind::Input { path, reason } = error.kind()
+            && let Some((tsv, line, id)) = self.origins.get(path)
+        {
+            return Error::input(tsv, format!("line {line} (id {id:?}): {reason}"));
+        }
+        error
+    }
 }
