@@ -166,17 +166,129 @@ fn largest_count(
         .reduce(f32::max)
 }
 
-/// A date: a year, after a month's name or before its number, or "now". The English
-/// words for now are whole words ("Presentation" holds no "present"). A month is any word that
-/// starts like an English one's name: so "decembrie", "Oktober" and "septiembre" are
-/// months, and "Marketing 2019" is read as March 2019 (a known flaw: spelling out every
-/// language's month names is the fix).
+/// A date: a year, after a month's name or before its number, or "now". The words for
+/// now ([`NOW_WORDS`]) are whole words ("Presentation" holds no "present"), and so are the
+/// month names ([`MONTHS`]: "Marketing 2019" is not March). The numbers are bounded by
+/// ASCII word boundaries: in Chinese a year follows and precedes characters that are
+/// word characters to Unicode ("于2015年", "至2015年6月在"), and a Unicode `\b` found no
+/// year there.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)(?:\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+)?\b((?:19|20)\d{2})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|\b))?|(\b(?:present|now|current|currently|today)\b|至今|今|现在)",
-    )
+    let mut names: Vec<&str> = MONTHS.iter().flat_map(|m| m.iter().copied()).collect();
+    // Longest first, so that "sept" is not read as "sep" and a stray "t".
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    Regex::new(&format!(
+        r"(?i)(?:\b({})\b\.?\s+)?(?-u:\b)((?:19|20)\d{{2}})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|(?-u:\b)))?|(\b(?:{})\b|至今|今|现在)",
+        names.join("|"),
+        NOW_WORDS.join("|")
+    ))
     .expect("date pattern")
 });
+
+/// Words that end an open range ("2019 – present"), in the languages of [`MONTHS`].
+const NOW_WORDS: &[&str] = &[
+    "present",
+    "now",
+    "current",
+    "currently",
+    "today",
+    "prezent",
+    "actualidad",
+    "presente",
+    "actualmente",
+    "présent",
+    "aujourd'hui",
+    "heute",
+    "aktuell",
+    "atual",
+    "atualmente",
+    "oggi",
+];
+
+/// Month names and their usual abbreviations, lowercase, January first, in the
+/// languages résumés come in here: English, Romanian, Spanish, French, German,
+/// Portuguese and Italian. Each is read only before a year ("iunie 2018", "Sept. 2019").
+const MONTHS: [&[&str]; 12] = [
+    &[
+        "january", "jan", "ianuarie", "ian", "enero", "ene", "janvier", "janv", "januar", "jänner",
+        "jän", "janeiro", "gennaio", "gen",
+    ],
+    &[
+        "february",
+        "feb",
+        "februarie",
+        "febrero",
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "februar",
+        "fevereiro",
+        "fev",
+        "febbraio",
+    ],
+    &[
+        "march", "mar", "martie", "marzo", "mars", "märz", "marz", "mär", "março", "marco",
+    ],
+    &[
+        "april", "apr", "aprilie", "abril", "abr", "avril", "avr", "aprile",
+    ],
+    &["may", "mai", "mayo", "maio", "maggio", "mag"],
+    &[
+        "june", "jun", "iunie", "iun", "junio", "juin", "juni", "junho", "giugno", "giu",
+    ],
+    &[
+        "july", "jul", "iulie", "iul", "julio", "juillet", "juil", "juli", "julho", "luglio", "lug",
+    ],
+    &["august", "aug", "agosto", "ago", "août", "aout"],
+    &[
+        "september",
+        "sept",
+        "sep",
+        "septembrie",
+        "septiembre",
+        "setiembre",
+        "septembre",
+        "setembro",
+        "settembre",
+        "set",
+    ],
+    &[
+        "october",
+        "oct",
+        "octombrie",
+        "octubre",
+        "octobre",
+        "oktober",
+        "okt",
+        "outubro",
+        "out",
+        "ottobre",
+        "ott",
+    ],
+    &[
+        "november",
+        "nov",
+        "noiembrie",
+        "noi",
+        "noviembre",
+        "novembre",
+        "novembro",
+    ],
+    &[
+        "december",
+        "dec",
+        "decembrie",
+        "diciembre",
+        "dic",
+        "décembre",
+        "decembre",
+        "déc",
+        "dezember",
+        "dez",
+        "dezembro",
+        "dicembre",
+    ],
+];
 
 static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:-|–|—|~|～|至|到|to|until)\s*$").expect("separator pattern")
@@ -301,7 +413,10 @@ pub fn date_ranges(text: &str, now: Month) -> Vec<DateRange> {
             .collect();
         for pair in dates.windows(2) {
             let (a, b) = (&pair[0], &pair[1]);
-            if a.open || !RANGE_SEPARATOR.is_match(&line[a.end..b.start]) {
+            // "2015年7月至今": the 至 ("until") is part of the open end's match.
+            let between = &line[a.end..b.start];
+            let joined = between.trim().is_empty() && line[b.start..].starts_with('至');
+            if a.open || !(joined || RANGE_SEPARATOR.is_match(between)) {
                 continue;
             }
             // "2012 - 2015": a year alone ends at the end of that year.
@@ -331,14 +446,12 @@ pub fn month_label(month: Month) -> String {
     )
 }
 
+/// The month (1–12) a name of [`MONTHS`] stands for, in any case.
 fn month_index(name: &str) -> Option<i32> {
-    let months = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     let lower = name.to_lowercase();
-    months
+    MONTHS
         .iter()
-        .position(|m| lower.starts_with(m))
+        .position(|names| names.contains(&lower.as_str()))
         .map(|i| i as i32 + 1)
 }
 
@@ -401,7 +514,17 @@ mod tests {
         assert!(starts("2015 - nowhere else").is_empty());
         assert_eq!(starts("2015 - currently"), [(2015 * 12, true)]);
         assert_eq!(starts("Sept. 2019 – now"), [(2019 * 12 + 8, true)]);
-        assert_eq!(starts("Iunie 2018 - decembrie 2020"), [(2018 * 12, false)]);
+        assert_eq!(
+            starts("Iunie 2018 - decembrie 2020"),
+            [(2018 * 12 + 5, false)]
+        );
+        // Month names are whole words, in the languages résumés come in.
+        assert_eq!(starts("Marketing 2019 - 2021"), [(2019 * 12, false)]);
+        assert_eq!(starts("Junior 2019 - 2021"), [(2019 * 12, false)]);
+        assert_eq!(starts("août 2017 – MÄRZ 2020"), [(2017 * 12 + 7, false)]);
+        assert_eq!(starts("Sept. 2019 – Jänner 2021"), [(2019 * 12 + 8, false)]);
+        assert_eq!(starts("Ianuarie 2020 - prezent"), [(2020 * 12, true)]);
+        assert_eq!(starts("marzo 2018 – actualidad"), [(2018 * 12 + 2, true)]);
     }
 
     #[test]
@@ -454,6 +577,18 @@ mod tests {
             span("2019年3月-至今 字节跳动"),
             [(2019 * 12 + 2, NOW, true)]
         );
+        // Chinese ranges inside a sentence: a year right after 于 or 至, and 至今 with
+        // no separator of its own.
+        assert_eq!(
+            span("曾于2010年3月至2015年6月在华为任软件工程师"),
+            [(2010 * 12 + 2, 2015 * 12 + 5, false)]
+        );
+        assert_eq!(
+            span("于2015年7月至今在腾讯任架构师"),
+            [(2015 * 12 + 6, NOW, true)]
+        );
+        assert_eq!(span("2015.07至今"), [(2015 * 12 + 6, NOW, true)]);
+        assert!(span("2015年7月 今后计划").is_empty());
         assert_eq!(
             span("Jan 2020 – Mar 2023"),
             [(2020 * 12, 2023 * 12 + 2, false)]
