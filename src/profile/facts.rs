@@ -167,128 +167,47 @@ fn largest_count(
 }
 
 /// A date: a year, after a month's name or before its number, or "now". The words for
-/// now ([`NOW_WORDS`]) are whole words ("Presentation" holds no "present"), and so are the
-/// month names ([`MONTHS`]: "Marketing 2019" is not March). The numbers are bounded by
+/// now (`data/dates.txt`) are whole words ("Presentation" holds no "present"), and so are the
+/// month names ("Marketing 2019" is not March). The numbers are bounded by
 /// ASCII word boundaries: in Chinese a year follows and precedes characters that are
 /// word characters to Unicode ("于2015年", "至2015年6月在"), and a Unicode `\b` found no
 /// year there.
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let mut names: Vec<&str> = MONTHS.iter().flat_map(|m| m.iter().copied()).collect();
+    let mut names: Vec<&str> = DATE_WORDS.months.iter().flatten().copied().collect();
     // Longest first, so that "sept" is not read as "sep" and a stray "t".
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
     Regex::new(&format!(
         r"(?i)(?:\b({})\b\.?\s+)?(?-u:\b)((?:19|20)\d{{2}})(?:\s*[./年-]\s*(1[0-2]|0?[1-9])(?:\s*月|(?-u:\b)))?|(\b(?:{})\b|至今|今|现在)",
         names.join("|"),
-        NOW_WORDS.join("|")
+        DATE_WORDS.now.join("|")
     ))
     .expect("date pattern")
 });
 
-/// Words that end an open range ("2019 – present"), in the languages of [`MONTHS`].
-const NOW_WORDS: &[&str] = &[
-    "present",
-    "now",
-    "current",
-    "currently",
-    "today",
-    "prezent",
-    "actualidad",
-    "presente",
-    "actualmente",
-    "présent",
-    "aujourd'hui",
-    "heute",
-    "aktuell",
-    "atual",
-    "atualmente",
-    "oggi",
-];
+/// The words of dates (`data/dates.txt`), lowercase: each month's names and
+/// abbreviations, January first, and the words for now.
+static DATE_WORDS: LazyLock<DateWords> = LazyLock::new(|| {
+    let mut words = DateWords::default();
+    for line in include_str!("../../data/dates.txt").lines() {
+        let mut fields = line.split_whitespace();
+        match fields.next() {
+            Some("now") => words.now.extend(fields),
+            Some(n) if !n.starts_with('#') => {
+                let month: usize = n.parse().expect("data/dates.txt: a month number");
+                words.months[month - 1].extend(fields);
+            }
+            _ => {}
+        }
+    }
+    words
+});
 
-/// Month names and their usual abbreviations, lowercase, January first, in the
-/// languages résumés come in here: English, Romanian, Spanish, French, German,
-/// Portuguese and Italian. Each is read only before a year ("iunie 2018", "Sept. 2019").
-const MONTHS: [&[&str]; 12] = [
-    &[
-        "january", "jan", "ianuarie", "ian", "enero", "ene", "janvier", "janv", "januar", "jänner",
-        "jän", "janeiro", "gennaio", "gen",
-    ],
-    &[
-        "february",
-        "feb",
-        "februarie",
-        "febrero",
-        "février",
-        "fevrier",
-        "févr",
-        "fevr",
-        "februar",
-        "fevereiro",
-        "fev",
-        "febbraio",
-    ],
-    &[
-        "march", "mar", "martie", "marzo", "mars", "märz", "marz", "mär", "março", "marco",
-    ],
-    &[
-        "april", "apr", "aprilie", "abril", "abr", "avril", "avr", "aprile",
-    ],
-    &["may", "mai", "mayo", "maio", "maggio", "mag"],
-    &[
-        "june", "jun", "iunie", "iun", "junio", "juin", "juni", "junho", "giugno", "giu",
-    ],
-    &[
-        "july", "jul", "iulie", "iul", "julio", "juillet", "juil", "juli", "julho", "luglio", "lug",
-    ],
-    &["august", "aug", "agosto", "ago", "août", "aout"],
-    &[
-        "september",
-        "sept",
-        "sep",
-        "septembrie",
-        "septiembre",
-        "setiembre",
-        "septembre",
-        "setembro",
-        "settembre",
-        "set",
-    ],
-    &[
-        "october",
-        "oct",
-        "octombrie",
-        "octubre",
-        "octobre",
-        "oktober",
-        "okt",
-        "outubro",
-        "out",
-        "ottobre",
-        "ott",
-    ],
-    &[
-        "november",
-        "nov",
-        "noiembrie",
-        "noi",
-        "noviembre",
-        "novembre",
-        "novembro",
-    ],
-    &[
-        "december",
-        "dec",
-        "decembrie",
-        "diciembre",
-        "dic",
-        "décembre",
-        "decembre",
-        "déc",
-        "dezember",
-        "dez",
-        "dezembro",
-        "dicembre",
-    ],
-];
+/// What [`DATE_WORDS`] holds.
+#[derive(Default)]
+struct DateWords {
+    months: [Vec<&'static str>; 12],
+    now: Vec<&'static str>,
+}
 
 static RANGE_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\s*(?:-|–|—|~|～|至|到|to|until)\s*$").expect("separator pattern")
@@ -446,10 +365,11 @@ pub fn month_label(month: Month) -> String {
     )
 }
 
-/// The month (1–12) a name of [`MONTHS`] stands for, in any case.
+/// The month (1–12) a month name of [`DATE_WORDS`] stands for, in any case.
 fn month_index(name: &str) -> Option<i32> {
     let lower = name.to_lowercase();
-    MONTHS
+    DATE_WORDS
+        .months
         .iter()
         .position(|names| names.contains(&lower.as_str()))
         .map(|i| i as i32 + 1)
@@ -525,6 +445,21 @@ mod tests {
         assert_eq!(starts("Sept. 2019 – Jänner 2021"), [(2019 * 12 + 8, false)]);
         assert_eq!(starts("Ianuarie 2020 - prezent"), [(2020 * 12, true)]);
         assert_eq!(starts("marzo 2018 – actualidad"), [(2018 * 12 + 2, true)]);
+    }
+
+    /// `data/dates.txt` is read as meant: every month named, no word in two months or
+    /// both a month and "now", and none that is not a word (a year read as "now" would
+    /// turn every range open).
+    #[test]
+    fn date_words_are_words_of_one_meaning() {
+        let words = &*DATE_WORDS;
+        assert!(words.months.iter().all(|m| m.len() >= 3), "{:?}", words.months);
+        assert!(words.now.contains(&"present") && words.now.contains(&"prezent"));
+        let mut seen = std::collections::HashSet::new();
+        for w in words.months.iter().flatten().chain(&words.now) {
+            assert!(seen.insert(*w), "{w} twice");
+            assert!(w.chars().all(|c| c.is_alphabetic() || c == '\''), "{w}");
+        }
     }
 
     #[test]
