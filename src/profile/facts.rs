@@ -453,7 +453,11 @@ mod tests {
     #[test]
     fn date_words_are_words_of_one_meaning() {
         let words = &*DATE_WORDS;
-        assert!(words.months.iter().all(|m| m.len() >= 3), "{:?}", words.months);
+        assert!(
+            words.months.iter().all(|m| m.len() >= 3),
+            "{:?}",
+            words.months
+        );
         assert!(words.now.contains(&"present") && words.now.contains(&"prezent"));
         let mut seen = std::collections::HashSet::new();
         for w in words.months.iter().flatten().chain(&words.now) {
