@@ -2,12 +2,16 @@
 //!
 //! Postings mark what is required and what is a plus with section headings (任职要求 /
 //! Requirements / Must have versus 加分项 / Nice to have / Preferred) and with words on the
-//! line itself (…优先, "… is a plus"). Skills are read from the whole posting: those under a
-//! "plus" heading or on a "plus" line are preferred, all others required.
+//! line itself (…优先, "… is a plus"), in Chinese, English and six European languages
+//! (`data/job-headings.txt`: "Calificări preferate", "Requisitos deseables", "… von
+//! Vorteil"). Skills are read from the whole posting: those under a "plus" heading or on a
+//! "plus" line are preferred, all others required.
+
+use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::analysis::{Lexicon, Occupations, is_han};
+use crate::analysis::{Lexicon, Occupations, ascii_fold, is_han};
 use crate::ingest::{Format, Text};
 use crate::profile::facts::{self, Education};
 use crate::profile::{SkillEvidence, location, normal_place, skills_in, titles_in};
@@ -56,47 +60,39 @@ enum Part {
     Preferred,
 }
 
-const PREFERRED_HEADINGS: &[&str] = &[
-    "加分项",
-    "加分",
-    "优先",
-    "nice to have",
-    "nice-to-have",
-    "preferred",
-    "bonus",
-    "pluses",
-    "plus",
-];
-const REQUIRED_HEADINGS: &[&str] = &[
-    "任职要求",
-    "岗位要求",
-    "职位要求",
-    "任职资格",
-    "岗位职责",
-    "工作职责",
-    "职位描述",
-    "岗位描述",
-    "requirements",
-    "must have",
-    "must-have",
-    "qualifications",
-    "required",
-    "what you need",
-    "responsibilities",
-    "what you'll do",
-    "what you will do",
-    "about the role",
-    "the role",
-];
-const PREFERRED_LINE_WORDS: &[&str] = &[
-    "优先",
-    "加分",
-    "preferred",
-    "a plus",
-    "nice to have",
-    "is a bonus",
-    "bonus",
-];
+/// The words that tell the parts of a posting apart (`data/job-headings.txt`), lowercase
+/// and folded to ASCII like the lines they are matched against.
+#[derive(Default)]
+struct PartWords {
+    /// A heading starting so opens a "plus" part.
+    preferred: Vec<String>,
+    /// A heading starting so opens a required part.
+    required: Vec<String>,
+    /// A line containing it is a "plus" line.
+    line: Vec<String>,
+}
+
+static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
+    let mut words = PartWords::default();
+    for entry in include_str!("../../data/job-headings.txt").lines() {
+        let Some((kind, phrase)) = entry.split_once(':').filter(|_| !entry.starts_with('#')) else {
+            continue;
+        };
+        let list = match kind {
+            "preferred" => &mut words.preferred,
+            "required" => &mut words.required,
+            "line" => &mut words.line,
+            other => panic!("data/job-headings.txt: unknown kind {other:?}"),
+        };
+        list.push(folded(phrase.trim()));
+    }
+    words
+});
+
+/// `text` lowercased, its Latin letters without diacritics.
+fn folded(text: &str) -> String {
+    text.to_lowercase().chars().flat_map(ascii_fold).collect()
+}
 
 impl Job {
     /// Parse a job description from flattened text.
@@ -145,9 +141,9 @@ impl Job {
             if let Some(part) = heading(line) {
                 section = part;
             }
-            let lower = line.to_lowercase();
+            let lower = folded(line);
             let part = if section == Part::Preferred
-                || PREFERRED_LINE_WORDS.iter().any(|w| lower.contains(w))
+                || PART_WORDS.line.iter().any(|w| lower.contains(w.as_str()))
             {
                 Part::Preferred
             } else {
@@ -360,15 +356,23 @@ fn blank_hiring_marker(mut text: String) -> String {
 fn heading(line: &str) -> Option<Part> {
     let line = line
         .trim()
-        .trim_start_matches(['#', '-', '*', '【', '[', ' '])
-        .to_lowercase();
+        .trim_start_matches(['#', '-', '*', '【', '[', ' ']);
     if line.chars().count() > 30 {
         return None;
     }
-    if PREFERRED_HEADINGS.iter().any(|w| line.starts_with(w)) {
+    let line = folded(line);
+    if PART_WORDS
+        .preferred
+        .iter()
+        .any(|w| line.starts_with(w.as_str()))
+    {
         return Some(Part::Preferred);
     }
-    if REQUIRED_HEADINGS.iter().any(|w| line.starts_with(w)) {
+    if PART_WORDS
+        .required
+        .iter()
+        .any(|w| line.starts_with(w.as_str()))
+    {
         return Some(Part::Required);
     }
     None
@@ -378,6 +382,36 @@ fn heading(line: &str) -> Option<Part> {
 mod tests {
     use super::*;
     use crate::ingest::Format;
+
+    /// Required and preferred parts in the languages of `data/job-headings.txt`, by
+    /// heading (with or without diacritics) and by a word on the line.
+    #[test]
+    fn plus_parts_in_other_languages() {
+        let lexicon = Lexicon::builtin();
+        let skills = |text: &str| {
+            let job = Job::parse("j", Text::parse(text, Format::Text), &lexicon);
+            let names = |list: &[SkillEvidence]| -> Vec<String> {
+                list.iter().map(|s| s.skill.clone()).collect()
+            };
+            (names(&job.required_skills), names(&job.preferred_skills))
+        };
+        for text in [
+            "Inginer de date\nCompetențe necesare:\n- Python\nCalificări preferate:\n- Kafka",
+            "Inginer de date\nCompetente necesare:\n- Python\nCalificari preferate:\n- Kafka",
+            "Ingeniero de datos\nRequisitos:\n- Python\nRequisitos deseables:\n- Kafka",
+            "Dateningenieur\nAnforderungen:\n- Python\n- Kafka-Kenntnisse sind von Vorteil",
+            "Ingénieur de données\nProfil recherché :\n- Python\n- Kafka serait un plus",
+        ] {
+            assert_eq!(
+                skills(text),
+                (vec!["Python".to_string()], vec!["Kafka".to_string()]),
+                "{text}"
+            );
+        }
+        // A required heading after a plus part opens a required part again.
+        let (required, _) = skills("Nice to have:\n- Kafka\nCerințe:\n- Python");
+        assert_eq!(required, ["Python"]);
+    }
 
     #[test]
     fn hiring_marker_is_neither_title_nor_skill() {
