@@ -65,9 +65,9 @@ enum Part {
 #[derive(Default)]
 struct PartWords {
     /// A heading starting so opens a "plus" part.
-    preferred: Vec<String>,
+    preferred: Vec<Heading>,
     /// A heading starting so opens a required part.
-    required: Vec<String>,
+    required: Vec<Heading>,
     /// A line containing it is a "plus" line.
     line: Vec<String>,
 }
@@ -78,16 +78,47 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
         let Some((kind, phrase)) = entry.split_once(':').filter(|_| !entry.starts_with('#')) else {
             continue;
         };
-        let list = match kind {
-            "preferred" => &mut words.preferred,
-            "required" => &mut words.required,
-            "line" => &mut words.line,
-            other => panic!("data/job-headings.txt: unknown kind {other:?}"),
+        let phrase = phrase.trim();
+        if kind == "line" {
+            words.line.push(folded(phrase));
+            continue;
+        }
+        let heading = match phrase.strip_suffix('$') {
+            Some(whole) => Heading {
+                phrase: folded(whole),
+                whole_line: true,
+            },
+            None => Heading {
+                phrase: folded(phrase),
+                whole_line: false,
+            },
         };
-        list.push(folded(phrase.trim()));
+        match kind {
+            "preferred" => words.preferred.push(heading),
+            "required" => words.required.push(heading),
+            other => panic!("data/job-headings.txt: unknown kind {other:?}"),
+        }
     }
     words
 });
+
+/// A heading of [`PartWords`].
+struct Heading {
+    phrase: String,
+    /// Whether the line must be the heading alone, not merely start with it.
+    whole_line: bool,
+}
+
+impl Heading {
+    /// Whether `line` (folded, without leading decoration) is this heading.
+    fn opens(&self, line: &str) -> bool {
+        if self.whole_line {
+            line.trim_end_matches([':', '：', '】', ']', '*', ' ']) == self.phrase
+        } else {
+            line.starts_with(self.phrase.as_str())
+        }
+    }
+}
 
 /// `text` lowercased, its Latin letters without diacritics.
 fn folded(text: &str) -> String {
@@ -361,18 +392,10 @@ fn heading(line: &str) -> Option<Part> {
         return None;
     }
     let line = folded(line);
-    if PART_WORDS
-        .preferred
-        .iter()
-        .any(|w| line.starts_with(w.as_str()))
-    {
+    if PART_WORDS.preferred.iter().any(|h| h.opens(&line)) {
         return Some(Part::Preferred);
     }
-    if PART_WORDS
-        .required
-        .iter()
-        .any(|w| line.starts_with(w.as_str()))
-    {
+    if PART_WORDS.required.iter().any(|h| h.opens(&line)) {
         return Some(Part::Required);
     }
     None
@@ -411,6 +434,13 @@ mod tests {
         // A required heading after a plus part opens a required part again.
         let (required, _) = skills("Nice to have:\n- Kafka\nCerințe:\n- Python");
         assert_eq!(required, ["Python"]);
+        // "Plus" opens a plus part only as the whole heading: a line that starts with it
+        // ("Plus de 5 ans …") is a line, and what follows is required.
+        let (required, preferred) = skills("Plus de 5 ans d'expérience\n- Python\nPlus :\n- Kafka");
+        assert_eq!(
+            (required, preferred),
+            (vec!["Python".to_string()], vec!["Kafka".to_string()])
+        );
     }
 
     #[test]
