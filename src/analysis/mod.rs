@@ -144,4 +144,4 @@ pub(crate) fn bm25_idf(docs: f32, df: f32) -> f32 {
 }
 
 pub use tokenizer::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
-pub(crate) use tokenizer::{ascii_fold, is_han};
+pub(crate) use tokenizer::{folded, is_han};

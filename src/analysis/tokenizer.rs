@@ -333,6 +333,12 @@ pub(crate) fn ascii_fold(c: char) -> impl Iterator<Item = char> {
     one.into_iter().chain(many.into_iter().flatten())
 }
 
+/// `text` lowercased, its Latin letters without diacritics ([`ascii_fold`]): the form
+/// headings are matched in, so that "Calificări" and "calificari" are one word.
+pub(crate) fn folded(text: &str) -> String {
+    text.to_lowercase().chars().flat_map(ascii_fold).collect()
+}
+
 /// Full-width ASCII forms (ＡＢＣ１２３＋＃．) to their ASCII equivalents.
 fn fold(c: char) -> char {
     match c as u32 {

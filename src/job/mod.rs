@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use crate::analysis::{Lexicon, Occupations, ascii_fold, is_han};
+use crate::analysis::{Lexicon, Occupations, folded, is_han};
 use crate::ingest::{Format, Text};
 use crate::profile::facts::{self, Education};
 use crate::profile::{SkillEvidence, location, normal_place, skills_in, titles_in};
@@ -118,11 +118,6 @@ impl Heading {
             line.starts_with(self.phrase.as_str())
         }
     }
-}
-
-/// `text` lowercased, its Latin letters without diacritics.
-fn folded(text: &str) -> String {
-    text.to_lowercase().chars().flat_map(ascii_fold).collect()
 }
 
 impl Job {

@@ -708,11 +708,7 @@ fn is_section_heading(cell: &str) -> bool {
 
 /// Whether `lower` (a lowercased, undecorated cell) is one of [`SECTION_HEADINGS`].
 fn is_heading_word(lower: &str) -> bool {
-    let folded: String = lower
-        .chars()
-        .flat_map(crate::analysis::ascii_fold)
-        .collect();
-    SECTION_HEADINGS.contains(folded.as_str())
+    SECTION_HEADINGS.contains(crate::analysis::folded(lower).as_str())
 }
 
 /// Whether `cell` holds a web address ("linkedin.com/in/…", "https://…", "www.…").
