@@ -135,9 +135,9 @@ pub fn evaluate_collection(
     let scratch =
         Scratch(std::env::temp_dir().join(format!("matcher-eval-{}-{nanos}", std::process::id())));
     std::fs::create_dir_all(&scratch.0).map_err(|e| Error::io(&scratch.0, e))?;
-    let mut rows = Rows::default();
-    let corpus = rows.materialize(corpus, &scratch.0.join("corpus"))?;
-    let queries = rows.materialize(queries, &scratch.0.join("queries"))?;
+    let mut tsv_rows = TsvRows::default();
+    let corpus = tsv_rows.materialize(corpus, &scratch.0.join("corpus"))?;
+    let queries = tsv_rows.materialize(queries, &scratch.0.join("queries"))?;
     let matcher = options
         .engine
         .clone()
@@ -145,11 +145,11 @@ pub fn evaluate_collection(
         .build()?;
     let report = matcher.index(&[corpus], &IndexOptions::default())?;
     if let Some(first) = report.failures.into_iter().next() {
-        return Err(rows.origin(first));
+        return Err(tsv_rows.origin(first));
     }
     let (jobs, errors) = matcher.read_jobs(&[queries]);
     if let Some(first) = errors.into_iter().next() {
-        return Err(rows.origin(first));
+        return Err(tsv_rows.origin(first));
     }
     let mut rows = Vec::with_capacity(configs.len());
     for config in configs {
@@ -187,12 +187,12 @@ pub fn evaluate_collection(
 /// Where the documents written out from TSV rows came from, so that an error about one
 /// names the user's file and line, not a scratch file that is gone once eval exits.
 #[derive(Default)]
-struct Rows {
+struct TsvRows {
     /// Scratch file → (TSV path, 1-based line, row id).
     origins: HashMap<PathBuf, (PathBuf, usize, String)>,
 }
 
-impl Rows {
+impl TsvRows {
     /// A directory of documents: `path` itself, or a TSV (`id<TAB>text`, an optional
     /// header whose first column ends in "id") written out as one `.txt` file per row
     /// under `scratch`.

@@ -83,15 +83,9 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
             words.line.push(folded(phrase));
             continue;
         }
-        let heading = match phrase.strip_suffix('$') {
-            Some(whole) => Heading {
-                phrase: folded(whole),
-                whole_line: true,
-            },
-            None => Heading {
-                phrase: folded(phrase),
-                whole_line: false,
-            },
+        let heading = Heading {
+            phrase: folded(phrase.trim_end_matches('$')),
+            whole_line: phrase.ends_with('$'),
         };
         match kind {
             "preferred" => words.preferred.push(heading),
