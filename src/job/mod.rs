@@ -5,7 +5,11 @@
 //! line itself (…优先, "… is a plus"), in Chinese, English and six European languages
 //! (`data/job-headings.txt`: "Calificări preferate", "Requisitos deseables", "… von
 //! Vorteil"). Skills are read from the whole posting: those under a "plus" heading or on a
-//! "plus" line are preferred, all others required.
+//! "plus" line are preferred, all others required — except that a posting with a part
+//! saying what it requires (Requirements, 任职要求, Competențe necesare) has said so: a
+//! skill named only among its duties (Responsibilities, 岗位职责, Despre rol) is then
+//! preferred. "Provide strategic leadership" in a sales director's duties is what the
+//! holder will do, not a skill the posting asks for; its requirements list the skills.
 
 use std::sync::LazyLock;
 
@@ -31,7 +35,8 @@ pub struct Job {
     pub encoding: &'static str,
     /// Skills the job requires, with where the posting says so.
     pub required_skills: Vec<SkillEvidence>,
-    /// Skills the job prefers (a plus, 优先, nice to have).
+    /// Skills the job prefers (a plus, 优先, nice to have; or named only among its duties
+    /// when it lists its requirements).
     pub preferred_skills: Vec<SkillEvidence>,
     /// Minimum years of experience asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -58,6 +63,10 @@ pub struct Job {
 enum Part {
     Required,
     Preferred,
+    /// What the holder will do (Responsibilities, 岗位职责, Despre rol): its skills are
+    /// required when the posting says nothing else, and preferred when it also has a
+    /// part saying what it requires.
+    Duties,
 }
 
 /// The words that tell the parts of a posting apart (`data/job-headings.txt`), lowercase
@@ -68,6 +77,8 @@ struct PartWords {
     preferred: Vec<Heading>,
     /// A heading starting so opens a required part.
     required: Vec<Heading>,
+    /// A heading starting so opens a part on the job's duties.
+    duties: Vec<Heading>,
     /// A line containing it is a "plus" line.
     line: Vec<String>,
 }
@@ -90,6 +101,7 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
         match kind {
             "preferred" => words.preferred.push(heading),
             "required" => words.required.push(heading),
+            "duties" => words.duties.push(heading),
             other => panic!("data/job-headings.txt: unknown kind {other:?}"),
         }
     }
@@ -151,38 +163,50 @@ impl Job {
             None if first.split_whitespace().count() <= MAX_TITLE_WORDS => first.to_string(),
             None => String::new(),
         };
-        let mut required: Vec<SkillEvidence> = Vec::new();
-        let mut preferred: Vec<SkillEvidence> = Vec::new();
+        let mut found: Vec<(Part, SkillEvidence)> = Vec::new();
         let mut section = Part::Required;
+        let mut has_requirements = false;
         let mut offset = 0;
         for line in text.split('\n') {
             let start = offset;
             offset += line.len() + 1;
             if let Some(part) = heading(line) {
                 section = part;
+                has_requirements |= part == Part::Required;
             }
             let lower = folded(line);
-            let part = if section == Part::Preferred
-                || PART_WORDS.line.iter().any(|w| lower.contains(w.as_str()))
-            {
+            let part = if PART_WORDS.line.iter().any(|w| lower.contains(w.as_str())) {
                 Part::Preferred
             } else {
-                Part::Required
+                section
             };
             for mut skill in skills_in(line, &lexicon.skills) {
                 skill.span = (skill.span.0 + start, skill.span.1 + start);
-                let list = if part == Part::Required {
-                    &mut required
-                } else {
-                    &mut preferred
-                };
-                match list.iter_mut().find(|s| s.skill == skill.skill) {
-                    Some(s) => s.mentions += 1,
-                    None => list.push(skill),
-                }
+                found.push((part, skill));
             }
         }
-        preferred.retain(|p| !required.iter().any(|r| r.skill == p.skill));
+        let mut required: Vec<SkillEvidence> = Vec::new();
+        let mut preferred: Vec<SkillEvidence> = Vec::new();
+        for (part, skill) in found {
+            let list = match part {
+                Part::Required => &mut required,
+                Part::Duties if !has_requirements => &mut required,
+                Part::Duties | Part::Preferred => &mut preferred,
+            };
+            match list.iter_mut().find(|s| s.skill == skill.skill) {
+                Some(s) => s.mentions += 1,
+                None => list.push(skill),
+            }
+        }
+        // A skill both required and preferred (named among the duties and again among
+        // the requirements) is required, with all its mentions.
+        preferred.retain(|p| match required.iter_mut().find(|r| r.skill == p.skill) {
+            Some(r) => {
+                r.mentions += p.mentions;
+                false
+            }
+            None => true,
+        });
         let english = lexicon.is_english(&text);
         let mut titles = titles_in(&title, &lexicon.titles, english);
         if titles.is_empty() {
@@ -387,6 +411,9 @@ fn heading(line: &str) -> Option<Part> {
     if PART_WORDS.required.iter().any(|h| h.opens(&line)) {
         return Some(Part::Required);
     }
+    if PART_WORDS.duties.iter().any(|h| h.opens(&line)) {
+        return Some(Part::Duties);
+    }
     None
 }
 
@@ -395,18 +422,21 @@ mod tests {
     use super::*;
     use crate::ingest::Format;
 
+    /// The required and the preferred skills of a posting, by canonical name.
+    fn skill_parts(text: &str, lexicon: &Lexicon) -> (Vec<String>, Vec<String>) {
+        let job = Job::parse("j", Text::parse(text, Format::Text), lexicon);
+        let names = |list: &[SkillEvidence]| -> Vec<String> {
+            list.iter().map(|s| s.skill.clone()).collect()
+        };
+        (names(&job.required_skills), names(&job.preferred_skills))
+    }
+
     /// Required and preferred parts in the languages of `data/job-headings.txt`, by
     /// heading (with or without diacritics) and by a word on the line.
     #[test]
     fn plus_parts_in_other_languages() {
         let lexicon = Lexicon::builtin();
-        let skills = |text: &str| {
-            let job = Job::parse("j", Text::parse(text, Format::Text), &lexicon);
-            let names = |list: &[SkillEvidence]| -> Vec<String> {
-                list.iter().map(|s| s.skill.clone()).collect()
-            };
-            (names(&job.required_skills), names(&job.preferred_skills))
-        };
+        let skills = |text: &str| skill_parts(text, &lexicon);
         for text in [
             "Inginer de date\nCompetențe necesare:\n- Python\nCalificări preferate:\n- Kafka",
             "Inginer de date\nCompetente necesare:\n- Python\nCalificari preferate:\n- Kafka",
@@ -430,6 +460,43 @@ mod tests {
             (required, preferred),
             (vec!["Python".to_string()], vec!["Kafka".to_string()])
         );
+    }
+
+    /// A skill named only among the duties is preferred when the posting lists what it
+    /// requires, and required when it does not: in English, Romanian and Chinese.
+    #[test]
+    fn duties_count_as_required_only_without_requirements() {
+        let lexicon = Lexicon::builtin();
+        let skills = |text: &str| skill_parts(text, &lexicon);
+        let ours = |required: &[&str], preferred: &[&str]| {
+            let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            (owned(required), owned(preferred))
+        };
+        for text in [
+            "Data engineer\nResponsibilities:\n- Run Kafka and Python jobs\nRequirements:\n- Python",
+            "Inginer de date\nDespre rol\n- Operează Kafka și Python\nCompetențe necesare\n- Python",
+            "工程师\n岗位职责：\n- 维护Kafka与Python任务\n任职要求：\n- 精通Python",
+        ] {
+            assert_eq!(skills(text), ours(&["Python"], &["Kafka"]), "{text}");
+        }
+        // Without a requirements part the duties say what is needed.
+        assert_eq!(
+            skills("Data engineer\nResponsibilities:\n- Run Kafka jobs in Python"),
+            ours(&["Kafka", "Python"], &[])
+        );
+        // A skill among both the duties and the requirements is required, once, with
+        // every mention counted.
+        let job = Job::parse(
+            "j",
+            Text::parse(
+                "Responsibilities:\n- Python services\n- Python jobs\nRequirements:\n- Python",
+                Format::Text,
+            ),
+            &lexicon,
+        );
+        assert!(job.preferred_skills.is_empty());
+        assert_eq!(job.required_skills.len(), 1);
+        assert_eq!(job.required_skills[0].mentions, 3);
     }
 
     #[test]
