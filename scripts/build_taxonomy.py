@@ -90,12 +90,19 @@ products product quality safety health care customer client clients user users
 ALIAS_DENY.discard("windows?")
 ALIAS_DENY |= {"middleware", "workspace", "cloud platform", "power systems", "the web", "web sites", "web site", "social media sites",
                "data entry", "e mail"}
+# Words a résumé uses in their everyday sense far more often than as the skill they name
+# in one source: "Fluent" (in English, not ANSYS Fluent: 165 of 472 TalentCLEF résumés
+# were read as knowing CFD), "Sunrise" (Allscripts), "real estate" (ESCO's alias of
+# "manage cadastre"), and the parts ESCO lists under "security panels" (a transformer or
+# a processor is no security-panel skill).
+ALIAS_DENY |= {"fluent", "sunrise", "real estate", "processor", "motherboard", "transformer"}
 
 # Abbreviations with several common meanings (the curated file's README lists why: GCP is
-# also Good Clinical Practice, PR also permanent residence, SSC a school certificate …).
+# also Good Clinical Practice, PR also permanent residence, SSC a school certificate …;
+# SLA is a service-level agreement far more often than stereolithography).
 # Dropped from every source except the curated file itself.
 AMBIGUOUS_ABBREVIATIONS = {"gcp", "rwd", "ssc", "pr", "emi", "cvd", "iit", "ibd", "d3", "gbm",
-                           "pcl", "halt", "beats", "lora"}
+                           "pcl", "halt", "beats", "lora", "sla"}
 
 # Single English words that are too common in job-ad prose to be matched
 # case-insensitively. Supplemented at run time by words that occur >= 3 times in

@@ -314,4 +314,33 @@ mod tests {
             );
         }
     }
+
+    /// Everyday words that one source used as a skill's alias are not read as it: a
+    /// résumé that is "Fluent" in English knows no CFD, and an SLA is a service level.
+    #[test]
+    fn everyday_words_are_not_skills() {
+        let t = Taxonomy::builtin();
+        let names = |text: &str| -> Vec<String> {
+            t.find(text)
+                .iter()
+                .map(|m| t.skill(m.skill).name.clone())
+                .collect()
+        };
+        for (text, not) in [
+            ("Languages: English (Fluent), Romanian (Fluent)", "CFD"),
+            (
+                "Met every SLA for 3 years",
+                "Stereolithography rapid prototyping systems",
+            ),
+            ("Real Estate agency", "manage cadastre"),
+            ("Sunrise Senior Living", "Allscripts Sunrise"),
+            (
+                "Fine-tuned a Transformer on one processor",
+                "security panels",
+            ),
+        ] {
+            assert!(!names(text).iter().any(|n| n == not), "{text}");
+        }
+        assert_eq!(names("CFD in ANSYS Fluent"), ["CFD", "CFD"]);
+    }
 }

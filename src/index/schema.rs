@@ -16,7 +16,7 @@ use tantivy::schema::{
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
