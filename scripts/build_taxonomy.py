@@ -94,8 +94,9 @@ ALIAS_DENY |= {"middleware", "workspace", "cloud platform", "power systems", "th
 # in one source: "Fluent" (in English, not ANSYS Fluent: 165 of 472 TalentCLEF résumés
 # were read as knowing CFD), "Sunrise" (Allscripts), "real estate" (ESCO's alias of
 # "manage cadastre"), and the parts ESCO lists under "security panels" (a transformer or
-# a processor is no security-panel skill).
-ALIAS_DENY |= {"fluent", "sunrise", "real estate", "processor", "motherboard", "transformer"}
+# a processor is no security-panel skill), and ESCO's "stay with" for "keep company".
+ALIAS_DENY |= {"fluent", "sunrise", "real estate", "processor", "motherboard", "transformer",
+               "stay with", "hang out with"}
 
 # Abbreviations with several common meanings (the curated file's README lists why: GCP is
 # also Good Clinical Practice, PR also permanent residence, SSC a school certificate …;
@@ -1126,6 +1127,11 @@ def clean_alias(raw: str, tier: int, canonical: str, tech: bool) -> str | None:
         STATS.note("alias dropped: ambiguous abbreviation", a)
         return None
     toks = core.split()
+    if toks[0].casefold() in ("and", "or", "of"):
+        # the tail of a label split at a comma ("policies, and procedures" gives "and
+        # procedures", an alias of "compile airport certification manuals")
+        STATS.note("alias dropped: fragment of a longer label", a)
+        return None
     tech_ctx = tech or tier in (T_CURATED, T_TECH, T_ONET, T_SO)
     if len(toks) == 1:
         forced = CASE_SENSITIVE_FORCE.get(low, "")

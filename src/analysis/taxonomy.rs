@@ -335,6 +335,11 @@ mod tests {
             ("Real Estate agency", "manage cadastre"),
             ("Sunrise Senior Living", "Allscripts Sunrise"),
             (
+                "Wrote policies and procedures",
+                "compile airport certification manuals",
+            ),
+            ("I stay with the team", "keep company"),
+            (
                 "Fine-tuned a Transformer on one processor",
                 "security panels",
             ),
