@@ -316,7 +316,8 @@ mod tests {
     }
 
     /// Everyday words that one source used as a skill's alias are not read as it: a
-    /// résumé that is "Fluent" in English knows no CFD, and an SLA is a service level.
+    /// résumé that is "Fluent" in English knows no CFD, an SLA is a service level, and
+    /// what is built "from scratch" is not built in Scratch.
     #[test]
     fn everyday_words_are_not_skills() {
         let t = Taxonomy::builtin();
@@ -339,6 +340,8 @@ mod tests {
                 "compile airport certification manuals",
             ),
             ("I stay with the team", "keep company"),
+            ("Built it from scratch", "Scratch"),
+            ("Open source tools", "Source"),
             (
                 "Fine-tuned a Transformer on one processor",
                 "security panels",
@@ -347,5 +350,6 @@ mod tests {
             assert!(!names(text).iter().any(|n| n == not), "{text}");
         }
         assert_eq!(names("CFD in ANSYS Fluent"), ["CFD", "CFD"]);
+        assert_eq!(names("Taught Scratch"), ["Scratch"]);
     }
 }
