@@ -467,6 +467,9 @@ impl Matcher {
         };
         let must_have = ranker.required_filter(&options.require)?;
         let mut terms = JobTerms::new(&self.analyzer, job);
+        if !options.phrases {
+            terms.phrases.clear();
+        }
         if ranker.weights.title > 0.0 {
             // Only with a title feature to rank them by: BM25 alone stays plain BM25.
             terms.add_occupations(&self.analyzer, self.lexicon(), job);
@@ -483,6 +486,12 @@ impl Matcher {
             // The first search only has to find `feedback.profiles` good matches: on a big
             // index it goes with a quarter of the postings budget.
             let mut lean = terms.clone();
+            // Nor does it search phrases: the profiles it finds are read for the words
+            // they share, and those that repeat the posting's wording are alike. With
+            // phrases here too, talentclef26 falls from 0.8932 to 0.8889 and the
+            // categories stay (0.8663 → 0.8660); only the generated 10k set gains
+            // (0.5946 → 0.5988; docs/QUALITY.md, session 11).
+            lean.phrases.clear();
             if let Some(budget) = options.max_postings.filter(|&b| b > 0) {
                 lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
             }
@@ -663,7 +672,7 @@ fn document(
     (id, path, hash): (&str, &str, u64),
     profile: &Profile,
 ) -> std::result::Result<tantivy::TantivyDocument, String> {
-    let (terms, table) = index::TermTable::analyse(analyzer, &profile.ranking_text);
+    let (terms, phrases, table) = index::TermTable::analyse(analyzer, &profile.ranking_text);
     let mut doc = doc!(
         fields.id => id,
         fields.path => path,
@@ -672,6 +681,9 @@ fn document(
         fields.text => profile.ranking_text.as_str(),
     );
     doc.add_bytes(fields.terms, &table.encode()?);
+    if !phrases.is_empty() {
+        doc.add_text(fields.phrases, phrases);
+    }
     if let Some(name) = &profile.personal.name {
         doc.add_text(fields.name, name);
     }

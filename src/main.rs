@@ -181,12 +181,17 @@ struct RankArgs {
     /// words of the first search's best profiles).
     #[arg(long)]
     no_feedback: bool,
+    /// Search the job's words only, not also its phrases (pairs of neighbouring words,
+    /// matched as written).
+    #[arg(long)]
+    no_phrases: bool,
 }
 
 impl RankArgs {
     fn options(&self, bm25_only: bool) -> RankOptions {
         RankOptions {
             feedback: (!self.no_feedback && !bm25_only).then(matcher::Feedback::default),
+            phrases: !self.no_phrases && !bm25_only,
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,

@@ -29,6 +29,9 @@
 //!     the gate off; results above it are scored as with the gate off. (Property 1 is
 //!     the gate's other side: the seed's text hardly matches the Chinese job, and only
 //!     its skills keep it over profiles that lack them.)
+//! 11. Phrases: of two profiles with the same words, the one that writes the job's
+//!     "machine learning" as the job does has the higher BM25; with `--no-phrases` (and
+//!     `--bm25-only`) the two are equal.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -549,4 +552,48 @@ fn fit_features_count_in_proportion_below_the_text_gate() {
         below > 0,
         "no result fell below the gate: the test shows nothing"
     );
+}
+
+#[test]
+fn a_phrase_written_as_the_job_writes_it_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    for (id, text) in [
+        ("together", "Engineer\nmachine learning, shop notes\n"),
+        ("apart", "Engineer\nmachine shop, learning notes\n"),
+        ("other", "Gardener\nRoses, hedges and lawns.\n"),
+    ] {
+        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("job.txt"),
+        "Engineer\nWe build machine learning systems.\n",
+    )
+    .unwrap();
+    ok(dir.path(), &["index", "profiles"]);
+    let bm25 = |extra: &[&str]| -> BTreeMap<String, f64> {
+        let mut args = vec!["query", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push("job.txt");
+        let v: serde_json::Value = serde_json::from_str(&ok(dir.path(), &args)).unwrap();
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let id = r["id"].as_str().unwrap().to_string();
+                (id, r["bm25"].as_f64().unwrap())
+            })
+            .collect()
+    };
+    let with = bm25(&[]);
+    assert!(with["together"] > with["apart"], "{with:?}");
+    for extra in ["--no-phrases", "--bm25-only"] {
+        let without = bm25(&[extra]);
+        assert_eq!(
+            without["together"], without["apart"],
+            "{extra}: {without:?}"
+        );
+    }
 }

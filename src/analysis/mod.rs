@@ -6,6 +6,7 @@
 
 mod language;
 mod occupation;
+pub(crate) mod phrases;
 mod rows;
 mod taxonomy;
 mod tokenizer;

@@ -22,24 +22,27 @@ pub struct Config {
     pub weights: Weights,
     /// Whether it searches a second time with feedback ([`Feedback`]).
     pub feedback: bool,
+    /// Whether it searches the job's phrases too ([`RankOptions::phrases`]).
+    pub phrases: bool,
 }
 
 impl Config {
-    /// `bm25-only` (no feedback either), `full` (the `base` weights, with feedback),
-    /// `no-feedback` (full, searching once), or `no-FEATURE` (the `base` weights with
+    /// `bm25-only` (no feedback nor phrases either), `full` (the `base` weights, with
+    /// feedback and phrases), `no-feedback` (full, searching once), `no-phrases` (full,
+    /// searching words only), or `no-FEATURE` (the `base` weights with
     /// one feature's weight set to zero). `base` is [`Weights::default`] unless the
     /// weights being tuned are others (`matcher --weights FILE eval`).
     pub fn named(name: &str, base: &Weights) -> Result<Config> {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
-            "full" | "no-feedback" => base.clone(),
+            "full" | "no-feedback" | "no-phrases" => base.clone(),
             other => {
                 let feature = other
                     .strip_prefix("no-")
                     .filter(|f| features::all().iter().any(|x| x.name() == *f));
                 let Some(feature) = feature else {
                     return Err(Error::usage(format!(
-                        "unknown configuration {other:?}: use bm25-only, full, no-feedback or no-FEATURE (FEATURE one of {})",
+                        "unknown configuration {other:?}: use bm25-only, full, no-feedback, no-phrases or no-FEATURE (FEATURE one of {})",
                         features::all()
                             .iter()
                             .map(|f| f.name())
@@ -54,12 +57,14 @@ impl Config {
             name: name.to_string(),
             weights,
             feedback: !matches!(name, "bm25-only" | "no-feedback"),
+            phrases: !matches!(name, "bm25-only" | "no-phrases"),
         })
     }
 
-    /// `bm25-only`, `full`, `no-feedback`, and `full` without each feature in turn.
+    /// `bm25-only`, `full`, `no-feedback`, `no-phrases`, and `full` without each feature
+    /// in turn.
     pub fn ablation(base: &Weights) -> Vec<Config> {
-        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback"]
+        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback", "no-phrases"]
             .into_iter()
             .map(|name| Config::named(name, base).expect("known"))
             .collect();
@@ -160,6 +165,7 @@ pub fn evaluate_collection(
             weights: Some(config.weights.clone()),
             details: false,
             feedback: config.feedback.then(Feedback::default),
+            phrases: config.phrases,
             ..RankOptions::default()
         };
         let rankings = matcher

@@ -5,7 +5,8 @@
 //! every candidate — id and facts — is in fast fields (see [`columns`](super::columns));
 //! the stored document is read only for the results shown and the feedback profiles,
 //! and what those need of the text's terms is stored analysed (see [`terms`](super::terms)).
-//! No field keeps positions: no query matcher builds is a phrase. Bump
+//! No field keeps positions: phrases are indexed as terms of their own (the `phrases`
+//! field, pairs of neighbouring words), which costs less than positions. Bump
 //! [`SCHEMA_VERSION`] whenever fields, the analyzer or extraction change what an index
 //! holds.
 
@@ -16,7 +17,7 @@ use tantivy::schema::{
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 8;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -50,6 +51,9 @@ pub(crate) struct Fields {
     /// The occupations the profile's title is read as ([`occupation_tokens`]): so that a
     /// job finds the holders of its occupation under any title.
     pub occupations: Field,
+    /// The ranking text's phrases ([`Phrases`](crate::analysis::phrases::Phrases)),
+    /// indexed like `body`.
+    pub phrases: Field,
 }
 
 /// The tokenizer of fields whose text is terms already, space-separated: Tantivy's
@@ -97,6 +101,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         skills: b.add_text_field("skills", STRING),
         facts: b.add_bytes_field("facts", FAST),
         occupations: b.add_text_field("occupations", indexed(ANALYSED)),
+        phrases: b.add_text_field("phrases", indexed(ANALYSED)),
     };
     (b.build(), fields)
 }
@@ -115,6 +120,7 @@ impl Fields {
             skills: schema.get_field("skills").ok()?,
             facts: schema.get_field("facts").ok()?,
             occupations: schema.get_field("occupations").ok()?,
+            phrases: schema.get_field("phrases").ok()?,
         })
     }
 }

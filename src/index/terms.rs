@@ -27,6 +27,7 @@ use tantivy::schema::{Field, Value};
 
 use super::columns::corrupt;
 use crate::analysis::Analyzer;
+use crate::analysis::phrases::Phrases;
 use crate::error::Result;
 
 /// The distinct terms of a text, in order of first occurrence.
@@ -64,9 +65,11 @@ struct Wire<'a>(#[serde(borrow)] Vec<(&'a str, u32, i64, u32)>);
 
 impl TermTable {
     /// Analyse `text` once: its terms, in order, joined by spaces (what the `body` field
-    /// indexes), and its table.
-    pub(crate) fn analyse(analyzer: &Analyzer, text: &str) -> (String, TermTable) {
+    /// indexes), its phrases joined by spaces (the `phrases` field), and its table.
+    pub(crate) fn analyse(analyzer: &Analyzer, text: &str) -> (String, String, TermTable) {
         let mut joined = String::with_capacity(text.len());
+        let mut phrases = String::new();
+        let mut pairs = Phrases::default();
         // Entries by their term's hash: a term is allocated once, in its entry.
         let mut at: HashTable<usize> = HashTable::new();
         let mut entries: Vec<TermEntry> = Vec::new();
@@ -93,8 +96,14 @@ impl TermTable {
                 joined.push(' ');
             }
             joined.push_str(term);
+            pairs.push(text, term, range, |p| {
+                if !phrases.is_empty() {
+                    phrases.push(' ');
+                }
+                phrases.push_str(p);
+            });
         });
-        (joined, TermTable { entries })
+        (joined, phrases, TermTable { entries })
     }
 
     /// The distinct terms, in order of first occurrence.
@@ -159,7 +168,7 @@ mod tests {
     fn tokens_and_table_agree_with_the_analyzer() {
         let a = Analyzer::new();
         let text = "Kafka engineer: Kafka streams, 熟悉消息队列与即时通讯。Kafka!";
-        let (joined, table) = TermTable::analyse(&a, text);
+        let (joined, _, table) = TermTable::analyse(&a, text);
         let mut expected = Vec::new();
         a.for_each_term(text, |t, r| expected.push((t.to_string(), r)));
         let got: Vec<&str> = joined.split(' ').collect();
@@ -181,7 +190,7 @@ mod tests {
     fn round_trips_and_refuses_garbage() {
         let a = Analyzer::new();
         for text in ["", "Rust, Go 和 分布式系统 (即时通讯); rust again"] {
-            let (_, table) = TermTable::analyse(&a, text);
+            let (_, _, table) = TermTable::analyse(&a, text);
             let bytes = table.encode().unwrap();
             let back: Vec<(&str, u32, Range<usize>)> = TermTable::decode(&bytes)
                 .unwrap()

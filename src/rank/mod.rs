@@ -198,6 +198,10 @@ pub struct RankOptions {
     /// Search a second time with the words of the first search's best profiles
     /// ([`Feedback`]); `None` searches once. By default, `Some(Feedback::default())`.
     pub feedback: Option<Feedback>,
+    /// Search the job's phrases too — pairs of neighbouring words, written as it writes
+    /// them — in the profiles' phrases, at 0.4 of a word's weight, in the final search
+    /// (not in the first search of feedback). By default, yes.
+    pub phrases: bool,
 }
 
 impl RankOptions {
@@ -222,6 +226,7 @@ impl Default for RankOptions {
             exclude: Vec::new(),
             weights: None,
             feedback: Some(Feedback::default()),
+            phrases: true,
         }
     }
 }

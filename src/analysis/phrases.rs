@@ -1,0 +1,93 @@
+//! Phrases: pairs of neighbouring terms, for matching the words of a posting in the
+//! order it writes them ("machine learning", "project management").
+
+use std::ops::Range;
+
+use super::is_han;
+
+/// What joins the two terms of a phrase: a character no term holds.
+pub(crate) const JOINER: char = '·';
+
+/// Builds the phrases of a text from its terms, fed in order ([`Phrases::push`]): each
+/// term with the one before it, when both are written in a Latin (non-Han) script and
+/// only what [`joins`] them stands between.
+#[derive(Default)]
+pub(crate) struct Phrases {
+    previous: Option<(String, Range<usize>)>,
+    phrase: String,
+}
+
+/// Whether two terms with `c` between them still make a phrase: spaces, a hyphen, an
+/// ampersand, an apostrophe, or the letters of a dropped word ("Master of Science");
+/// not a line break, punctuation, a slash (alternatives: "Java/Python") or Chinese.
+fn joins(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '-' | '&' | '\'') || (c.is_alphanumeric() && !is_han(c))
+}
+
+impl Phrases {
+    /// Feed the next term of `text` and its byte range; `sink` gets the phrase it ends,
+    /// if any.
+    pub(crate) fn push(
+        &mut self,
+        text: &str,
+        term: &str,
+        range: Range<usize>,
+        mut sink: impl FnMut(&str),
+    ) {
+        if term.starts_with(is_han) {
+            self.previous = None;
+            return;
+        }
+        if let Some((before, end)) = self.previous.as_ref().map(|(t, r)| (t, r.end))
+            && range.start >= end
+            && text[end..range.start].chars().all(joins)
+        {
+            self.phrase.clear();
+            self.phrase.push_str(before);
+            self.phrase.push(JOINER);
+            self.phrase.push_str(term);
+            sink(&self.phrase);
+        }
+        match &mut self.previous {
+            Some((t, r)) => {
+                t.clear();
+                t.push_str(term);
+                *r = range;
+            }
+            None => self.previous = Some((term.to_string(), range)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analyzer;
+
+    fn phrases(text: &str) -> Vec<String> {
+        let analyzer = Analyzer::new();
+        let mut out = Vec::new();
+        let mut pairs = Phrases::default();
+        analyzer.for_each_term(text, |term, range| {
+            pairs.push(text, term, range, |p| out.push(p.replace(JOINER, " ")));
+        });
+        out
+    }
+
+    /// Neighbours on a line, across stop words and hyphens; not across punctuation, a
+    /// line break or Chinese.
+    #[test]
+    fn pairs_of_neighbouring_words() {
+        assert_eq!(
+            phrases("Master of Science in machine learning"),
+            ["master scienc", "scienc machin", "machin learn"]
+        );
+        assert_eq!(phrases("cost-accounting"), ["cost account"]);
+        assert_eq!(phrases("Kafka, Flink\nSpark. Redis"), Vec::<String>::new());
+        assert_eq!(phrases("熟悉 Kafka 和 Flink"), Vec::<String>::new());
+        assert_eq!(
+            phrases("Inginer mecanic superior"),
+            ["ingin mecan", "mecan superior"]
+        );
+    }
+}
