@@ -97,6 +97,7 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
         let heading = Heading {
             phrase: folded(phrase.trim_end_matches('$')),
             whole_line: phrase.ends_with('$'),
+            in_sentences: false,
         };
         match kind {
             "preferred" => words.preferred.push(heading),
@@ -104,6 +105,10 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
             "duties" => words.duties.push(heading),
             other => panic!("data/job-headings.txt: unknown kind {other:?}"),
         }
+    }
+    let line = words.line.clone();
+    for heading in words.preferred.iter_mut() {
+        heading.in_sentences = line.contains(&heading.phrase);
     }
     words
 });
@@ -113,6 +118,11 @@ struct Heading {
     phrase: String,
     /// Whether the line must be the heading alone, not merely start with it.
     whole_line: bool,
+    /// Whether the phrase also marks a line of its own ("line" words: 优先, 加分): a
+    /// line starting with it is then a heading only when at most two Chinese characters
+    /// follow it outside brackets (优先条件, 加分项（非必须）, "优先 Preferred"), not a
+    /// sentence (优先考虑有Kafka经验者).
+    in_sentences: bool,
 }
 
 impl Heading {
@@ -120,6 +130,9 @@ impl Heading {
     fn opens(&self, line: &str) -> bool {
         if self.whole_line {
             line.trim_end_matches([':', '：', '】', ']', '*', ' ']) == self.phrase
+        } else if self.in_sentences {
+            line.strip_prefix(self.phrase.as_str())
+                .is_some_and(|rest| han_outside_brackets(rest) <= 2)
         } else {
             line.starts_with(self.phrase.as_str())
         }
@@ -396,6 +409,21 @@ fn blank_hiring_marker(mut text: String) -> String {
     text
 }
 
+/// How many Chinese characters `text` has outside brackets (（…）, (…), 【…】, […]).
+fn han_outside_brackets(text: &str) -> usize {
+    let mut depth = 0usize;
+    let mut han = 0;
+    for c in text.chars() {
+        match c {
+            '（' | '(' | '【' | '[' => depth += 1,
+            '）' | ')' | '】' | ']' => depth = depth.saturating_sub(1),
+            c if depth == 0 && is_han(c) => han += 1,
+            _ => {}
+        }
+    }
+    han
+}
+
 /// The part of the posting a heading line opens, if the line is a heading.
 fn heading(line: &str) -> Option<Part> {
     let line = line
@@ -460,6 +488,34 @@ mod tests {
             (required, preferred),
             (vec!["Python".to_string()], vec!["Kafka".to_string()])
         );
+    }
+
+    /// 优先 and 加分 open a plus part as headings (优先条件, 加分项（非必须）, "优先
+    /// Preferred"), not as the first word of a line that says what is preferred: that
+    /// line is a plus line, and the lines after it stay required.
+    #[test]
+    fn a_preferred_sentence_is_not_a_heading() {
+        let lexicon = Lexicon::builtin();
+        let skills = |text: &str| skill_parts(text, &lexicon);
+        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            skills("任职要求：\n- 精通Java\n- 优先考虑有Kafka经验者\n- 熟悉MySQL"),
+            (owned(&["Java", "MySQL"]), owned(&["Kafka"]))
+        );
+        for heading in [
+            "【优先条件】",
+            "加分项（非必须）",
+            "优先 Preferred",
+            "加分项：",
+            "优先",
+        ] {
+            let text = format!("任职要求：\n- 精通Java\n{heading}\n- Kafka\n- MySQL");
+            assert_eq!(
+                skills(&text),
+                (owned(&["Java"]), owned(&["Kafka", "MySQL"])),
+                "{heading}"
+            );
+        }
     }
 
     /// A skill named only among the duties is preferred when the posting lists what it
