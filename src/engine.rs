@@ -681,8 +681,12 @@ fn document(
         fields.text => profile.ranking_text.as_str(),
     );
     doc.add_bytes(fields.terms, &table.encode()?);
+    let [phrases, han_phrases] = phrases;
     if !phrases.is_empty() {
         doc.add_text(fields.phrases, phrases);
+    }
+    if !han_phrases.is_empty() {
+        doc.add_text(fields.han_phrases, han_phrases);
     }
     if let Some(name) = &profile.personal.name {
         doc.add_text(fields.name, name);

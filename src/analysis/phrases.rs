@@ -1,5 +1,5 @@
 //! Phrases: pairs of neighbouring terms, for matching the words of a posting in the
-//! order it writes them ("machine learning", "project management").
+//! order it writes them ("machine learning", "project management", 监事会主席).
 
 use std::ops::Range;
 
@@ -9,8 +9,13 @@ use super::is_han;
 pub(crate) const JOINER: char = '·';
 
 /// Builds the phrases of a text from its terms, fed in order ([`Phrases::push`]): each
-/// term with the one before it, when both are written in a Latin (non-Han) script and
-/// only what [`joins`] them stands between.
+/// term with the one before it, when both are in one script and
+/// - Latin (or another non-Han script): only what [`joins`] them stands between;
+/// - Chinese: nothing stands between, and the second does not overlap the first (jieba's
+///   search mode also emits the words inside a longer one: 财务总监 gives 财务, 总监 and
+///   财务总监, and the phrase 财务·总监). A phrase of two Chinese words is what jieba
+///   does not know as one word: 监事会·主席 is the chair of the supervisory board, not
+///   of the board (董事会主席).
 #[derive(Default)]
 pub(crate) struct Phrases {
     previous: Option<(String, Range<usize>)>,
@@ -34,13 +39,14 @@ impl Phrases {
         range: Range<usize>,
         mut sink: impl FnMut(&str),
     ) {
-        if term.starts_with(is_han) {
-            self.previous = None;
-            return;
-        }
+        let han = term.starts_with(is_han);
         if let Some((before, end)) = self.previous.as_ref().map(|(t, r)| (t, r.end))
+            && before.starts_with(is_han) == han
             && range.start >= end
-            && text[end..range.start].chars().all(joins)
+            && match han {
+                true => range.start == end,
+                false => text[end..range.start].chars().all(joins),
+            }
         {
             self.phrase.clear();
             self.phrase.push_str(before);
@@ -74,8 +80,9 @@ mod tests {
         out
     }
 
-    /// Neighbours on a line, across stop words and hyphens; not across punctuation, a
-    /// line break or Chinese.
+    /// Latin neighbours on a line, across stop words and hyphens; not across punctuation,
+    /// a line break or Chinese. Chinese neighbours with nothing between them, not the
+    /// words inside a longer one. Never a pair of scripts.
     #[test]
     fn pairs_of_neighbouring_words() {
         assert_eq!(
@@ -85,6 +92,9 @@ mod tests {
         assert_eq!(phrases("cost-accounting"), ["cost account"]);
         assert_eq!(phrases("Kafka, Flink\nSpark. Redis"), Vec::<String>::new());
         assert_eq!(phrases("熟悉 Kafka 和 Flink"), Vec::<String>::new());
+        assert_eq!(phrases("监事会主席"), ["监事会 主席"]);
+        assert_eq!(phrases("财务总监，董事"), ["财务 总监"]);
+        assert_eq!(phrases("Java开发"), Vec::<String>::new());
         assert_eq!(
             phrases("Inginer mecanic superior"),
             ["ingin mecan", "mecan superior"]

@@ -14,10 +14,10 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
+use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME, is_han};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -51,9 +51,12 @@ pub(crate) struct Fields {
     /// The occupations the profile's title is read as ([`occupation_tokens`]): so that a
     /// job finds the holders of its occupation under any title.
     pub occupations: Field,
-    /// The ranking text's phrases ([`Phrases`](crate::analysis::phrases::Phrases)),
-    /// indexed like `body`.
+    /// The ranking text's Latin-script phrases
+    /// ([`Phrases`](crate::analysis::phrases::Phrases)), indexed like `body`.
     pub phrases: Field,
+    /// The ranking text's Chinese phrases, in a field of their own
+    /// ([`Fields::phrase_field`]).
+    pub han_phrases: Field,
 }
 
 /// The tokenizer of fields whose text is terms already, space-separated: Tantivy's
@@ -102,11 +105,22 @@ pub(crate) fn build() -> (Schema, Fields) {
         facts: b.add_bytes_field("facts", FAST),
         occupations: b.add_text_field("occupations", indexed(ANALYSED)),
         phrases: b.add_text_field("phrases", indexed(ANALYSED)),
+        han_phrases: b.add_text_field("han_phrases", indexed(ANALYSED)),
     };
     (b.build(), fields)
 }
 
 impl Fields {
+    /// The field a phrase is indexed in: Chinese phrases have their own, so that their
+    /// number (a Chinese text pairs nearly every two words) does not count as length
+    /// against a profile's Latin phrases, nor the reverse.
+    pub(crate) fn phrase_field(&self, phrase: &str) -> Field {
+        match phrase.starts_with(is_han) {
+            true => self.han_phrases,
+            false => self.phrases,
+        }
+    }
+
     pub(crate) fn from_schema(schema: &Schema) -> Option<Fields> {
         Some(Fields {
             id: schema.get_field("id").ok()?,
@@ -121,6 +135,7 @@ impl Fields {
             facts: schema.get_field("facts").ok()?,
             occupations: schema.get_field("occupations").ok()?,
             phrases: schema.get_field("phrases").ok()?,
+            han_phrases: schema.get_field("han_phrases").ok()?,
         })
     }
 }

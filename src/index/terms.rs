@@ -26,8 +26,8 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
 use super::columns::corrupt;
-use crate::analysis::Analyzer;
 use crate::analysis::phrases::Phrases;
+use crate::analysis::{Analyzer, is_han};
 use crate::error::Result;
 
 /// The distinct terms of a text, in order of first occurrence.
@@ -65,10 +65,12 @@ struct Wire<'a>(#[serde(borrow)] Vec<(&'a str, u32, i64, u32)>);
 
 impl TermTable {
     /// Analyse `text` once: its terms, in order, joined by spaces (what the `body` field
-    /// indexes), its phrases joined by spaces (the `phrases` field), and its table.
-    pub(crate) fn analyse(analyzer: &Analyzer, text: &str) -> (String, String, TermTable) {
+    /// indexes), its Latin and its Chinese phrases, each joined by spaces (the `phrases`
+    /// and `han_phrases` fields), and its table.
+    pub(crate) fn analyse(analyzer: &Analyzer, text: &str) -> (String, [String; 2], TermTable) {
         let mut joined = String::with_capacity(text.len());
         let mut phrases = String::new();
+        let mut han_phrases = String::new();
         let mut pairs = Phrases::default();
         // Entries by their term's hash: a term is allocated once, in its entry.
         let mut at: HashTable<usize> = HashTable::new();
@@ -97,13 +99,18 @@ impl TermTable {
             }
             joined.push_str(term);
             pairs.push(text, term, range, |p| {
-                if !phrases.is_empty() {
-                    phrases.push(' ');
+                let out = if p.starts_with(is_han) {
+                    &mut han_phrases
+                } else {
+                    &mut phrases
+                };
+                if !out.is_empty() {
+                    out.push(' ');
                 }
-                phrases.push_str(p);
+                out.push_str(p);
             });
         });
-        (joined, phrases, TermTable { entries })
+        (joined, [phrases, han_phrases], TermTable { entries })
     }
 
     /// The distinct terms, in order of first occurrence.

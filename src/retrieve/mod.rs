@@ -41,11 +41,15 @@ const EXPANSION_WEIGHT: f32 = 0.2;
 /// Weight of a phrase of the job (two neighbouring words, [`Phrases`]) searched in the
 /// profiles' phrases, against 1 for a word. Writing "machine learning" or "cost
 /// accounting" as the posting does is better evidence than having both words somewhere,
-/// as in a sequential dependence model (Metzler and Croft 2005). Measured on the sets of
-/// docs/QUALITY.md (session 11) with phrases in the final search only: résumé categories
-/// 0.8506 → 0.8530 / 0.8577 / 0.8663 / 0.8651 at 0.2 / 0.3 / 0.4 / 0.6, talentclef26
-/// 0.8925 → 0.8928–0.8934, talentclef25 −0.0001, resumener-zh unchanged (Chinese has no
-/// phrases), the generated 10k set 0.5882 → 0.5946.
+/// as in a sequential dependence model (Metzler and Croft 2005); in Chinese, a phrase is
+/// a compound jieba does not know as one word (监事会·主席). Measured on the sets of
+/// docs/QUALITY.md (session 11), phrases in the final search only: with Latin phrases,
+/// résumé categories 0.8506 → 0.8530 / 0.8577 / 0.8663 / 0.8651 at 0.2 / 0.3 / 0.4 /
+/// 0.6, talentclef26 0.8925 → 0.8928–0.8934, talentclef25 −0.0001, the generated 10k
+/// set 0.5882 → 0.5946; with Chinese phrases too, resumener-zh 0.7026 → 0.7249 / 0.7398
+/// / 0.7591 at 0.2 / 0.4 / 0.8 and the generated set 0.5946 → 0.5932 / 0.5919 / 0.5899
+/// (its mixed-language jobs, whose relevant profiles are often in English, lose). One
+/// weight for both scripts.
 pub(crate) const PHRASE_WEIGHT: f32 = 0.4;
 
 /// The weighted terms of a job, in term order (deterministic).
@@ -57,8 +61,8 @@ pub(crate) struct JobTerms {
     pub title: BTreeMap<String, f32>,
     /// Occupation terms of the title, with their weights.
     pub occupations: BTreeMap<String, f32>,
-    /// Phrases of the text (pairs of neighbouring Latin-script words, [`Phrases`]) with
-    /// their weights, searched in the profiles' phrases.
+    /// Phrases of the text (pairs of neighbouring words in one script, [`Phrases`]) with
+    /// their weights, searched in the profiles' phrases of that script.
     pub phrases: BTreeMap<String, f32>,
 }
 

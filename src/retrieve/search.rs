@@ -40,7 +40,8 @@ thread_local! {
 
 /// The best `limit` documents for `terms` by BM25, highest first (ties: first document
 /// first): each body term on the body, each title term on the headline, each
-/// occupation on the occupations, each phrase on the phrases, with its weight. A document must have every skill of
+/// occupation on the occupations, each phrase on the phrases of its script, with its
+/// weight. A document must have every skill of
 /// `must_have` (canonical, lowercased) among its skills; those do not score.
 pub(crate) fn top_documents(
     searcher: &Searcher,
@@ -52,21 +53,23 @@ pub(crate) fn top_documents(
     if limit == 0 {
         return Ok(Vec::new());
     }
-    let mut clauses = Vec::new();
-    for (field, map) in [
+    let fixed = [
         (fields.body, &terms.body),
         (fields.headline, &terms.title),
         (fields.occupations, &terms.occupations),
-        (fields.phrases, &terms.phrases),
-    ] {
-        for (t, &w) in map {
-            let term = Term::from_field_text(field, t);
-            let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
-            clauses.push(Clause {
-                weight: weight.boost_by(w),
-                term,
-            });
-        }
+    ];
+    let weighted = fixed
+        .into_iter()
+        .flat_map(|(field, map)| map.iter().map(move |(t, &w)| (field, t, w)))
+        .chain((terms.phrases.iter()).map(|(t, &w)| (fields.phrase_field(t), t, w)));
+    let mut clauses = Vec::new();
+    for (field, t, w) in weighted {
+        let term = Term::from_field_text(field, t);
+        let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
+        clauses.push(Clause {
+            weight: weight.boost_by(w),
+            term,
+        });
     }
     let required: Vec<Term> = must_have
         .iter()
@@ -251,7 +254,7 @@ mod tests {
             terms
                 .phrases
                 .iter()
-                .map(|(t, w)| clause(fields.phrases, t, *w)),
+                .map(|(t, w)| clause(fields.phrase_field(t), t, *w)),
         );
         if must_have.is_empty() {
             return Box::new(BooleanQuery::new(clauses));
