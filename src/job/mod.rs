@@ -8,8 +8,9 @@
 //! "plus" line are preferred, all others required — except that a posting with a part
 //! saying what it requires (Requirements, 任职要求, Competențe necesare) has said so: a
 //! skill named only among its duties (Responsibilities, 岗位职责, Despre rol) is then
-//! preferred. "Provide strategic leadership" in a sales director's duties is what the
-//! holder will do, not a skill the posting asks for; its requirements list the skills.
+//! neither, and is left to the text. "Provide strategic leadership" in a sales
+//! director's duties is what the holder will do, not a skill the posting asks for; its
+//! requirements list the skills.
 
 use std::sync::LazyLock;
 
@@ -35,8 +36,7 @@ pub struct Job {
     pub encoding: &'static str,
     /// Skills the job requires, with where the posting says so.
     pub required_skills: Vec<SkillEvidence>,
-    /// Skills the job prefers (a plus, 优先, nice to have; or named only among its duties
-    /// when it lists its requirements).
+    /// Skills the job prefers (a plus, 优先, nice to have).
     pub preferred_skills: Vec<SkillEvidence>,
     /// Minimum years of experience asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -64,8 +64,8 @@ enum Part {
     Required,
     Preferred,
     /// What the holder will do (Responsibilities, 岗位职责, Despre rol): its skills are
-    /// required when the posting says nothing else, and preferred when it also has a
-    /// part saying what it requires.
+    /// required when the posting says nothing else, and neither required nor preferred
+    /// when it also has a part saying what it requires.
     Duties,
 }
 
@@ -200,26 +200,28 @@ impl Job {
         }
         let mut required: Vec<SkillEvidence> = Vec::new();
         let mut preferred: Vec<SkillEvidence> = Vec::new();
+        let mut duties: Vec<SkillEvidence> = Vec::new();
         for (part, skill) in found {
             let list = match part {
                 Part::Required => &mut required,
                 Part::Duties if !has_requirements => &mut required,
-                Part::Duties | Part::Preferred => &mut preferred,
+                Part::Duties => &mut duties,
+                Part::Preferred => &mut preferred,
             };
             match list.iter_mut().find(|s| s.skill == skill.skill) {
                 Some(s) => s.mentions += 1,
                 None => list.push(skill),
             }
         }
-        // A skill both required and preferred (named among the duties and again among
-        // the requirements) is required, with all its mentions.
-        preferred.retain(|p| match required.iter_mut().find(|r| r.skill == p.skill) {
-            Some(r) => {
-                r.mentions += p.mentions;
-                false
+        // A skill both required and preferred is required; one the duties name as well
+        // as the requirements or the plus part keeps their mentions; one only the
+        // duties name is left to the text.
+        preferred.retain(|p| !mention_again(&mut required, p));
+        for d in &duties {
+            if !mention_again(&mut required, d) {
+                mention_again(&mut preferred, d);
             }
-            None => true,
-        });
+        }
         let english = lexicon.is_english(&text);
         let mut titles = titles_in(&title, &lexicon.titles, english);
         if titles.is_empty() {
@@ -260,6 +262,17 @@ impl Job {
             location,
             text,
         }
+    }
+}
+
+/// Count `skill`'s mentions to the same skill in `list`, if it has it.
+fn mention_again(list: &mut [SkillEvidence], skill: &SkillEvidence) -> bool {
+    match list.iter_mut().find(|s| s.skill == skill.skill) {
+        Some(s) => {
+            s.mentions += skill.mentions;
+            true
+        }
+        None => false,
     }
 }
 
@@ -518,8 +531,9 @@ mod tests {
         }
     }
 
-    /// A skill named only among the duties is preferred when the posting lists what it
-    /// requires, and required when it does not: in English, Romanian and Chinese.
+    /// A skill named only among the duties is neither required nor preferred when the
+    /// posting lists what it requires, and required when it does not: in English,
+    /// Romanian and Chinese.
     #[test]
     fn duties_count_as_required_only_without_requirements() {
         let lexicon = Lexicon::builtin();
@@ -533,26 +547,28 @@ mod tests {
             "Inginer de date\nDespre rol\n- Operează Kafka și Python\nCompetențe necesare\n- Python",
             "工程师\n岗位职责：\n- 维护Kafka与Python任务\n任职要求：\n- 精通Python",
         ] {
-            assert_eq!(skills(text), ours(&["Python"], &["Kafka"]), "{text}");
+            assert_eq!(skills(text), ours(&["Python"], &[]), "{text}");
         }
         // Without a requirements part the duties say what is needed.
         assert_eq!(
             skills("Data engineer\nResponsibilities:\n- Run Kafka jobs in Python"),
             ours(&["Kafka", "Python"], &[])
         );
-        // A skill among both the duties and the requirements is required, once, with
-        // every mention counted.
+        // A skill the duties name as well as the requirements or the plus part is
+        // required or preferred, once, with every mention counted.
         let job = Job::parse(
             "j",
             Text::parse(
-                "Responsibilities:\n- Python services\n- Python jobs\nRequirements:\n- Python",
+                "Responsibilities:\n- Python services\n- Python jobs\n- Kafka\nRequirements:\n- Python\nNice to have:\n- Kafka",
                 Format::Text,
             ),
             &lexicon,
         );
-        assert!(job.preferred_skills.is_empty());
-        assert_eq!(job.required_skills.len(), 1);
-        assert_eq!(job.required_skills[0].mentions, 3);
+        let mentions = |list: &[SkillEvidence]| -> Vec<(String, u32)> {
+            list.iter().map(|s| (s.skill.clone(), s.mentions)).collect()
+        };
+        assert_eq!(mentions(&job.required_skills), [("Python".to_string(), 3)]);
+        assert_eq!(mentions(&job.preferred_skills), [("Kafka".to_string(), 2)]);
     }
 
     #[test]
