@@ -103,10 +103,12 @@ enum Command {
         /// Score these TREC run files instead of running matcher.
         #[arg(long, value_name = "FILE", required_unless_present = "corpus")]
         run: Vec<PathBuf>,
-        /// Configurations to compare: bm25-only, full, no-FEATURE (default: bm25-only and full).
+        /// Configurations to compare: bm25-only, full, no-feedback, no-phrases, no-FEATURE
+        /// (default: bm25-only and full).
         #[arg(long, value_name = "NAME", conflicts_with = "ablation")]
         config: Vec<String>,
-        /// Compare bm25-only, full, and full without each feature in turn.
+        /// Compare bm25-only, full, and full without feedback, without phrases and without
+        /// each feature in turn.
         #[arg(long)]
         ablation: bool,
         /// Results per query.
