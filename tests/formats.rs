@@ -7,9 +7,10 @@
 //!    scanned PDF and a truncated one are refused with the reason.
 //! 2. DOCX paragraphs, headings, lists and table rows become lines and headings.
 //! 3. JSON Resume and JobPosting fields land on the profile and job as stated.
-//! 4. A directory with one file of each good format and one of each bad case indexes
-//!    with exit code 1 and one error line per bad file, and each good file is found first
-//!    by a query for a word only it contains.
+//! 4. A directory with one file of each good format and one of each bad case (a Word 97
+//!    `.doc` among them, which a walk does not pass over) indexes with exit code 1 and
+//!    one error line per bad file, and each good file is found first by a query for a
+//!    word only it contains.
 
 mod common;
 
@@ -301,8 +302,9 @@ fn one_of_each_format_and_each_failure_indexes_what_can_be_indexed() {
     for g in &goods {
         write(&dir, g.name, &g.bytes);
     }
-    let bads: [(&str, Vec<u8>); 7] = [
+    let bads: [(&str, Vec<u8>); 8] = [
         ("empty.txt", Vec::new()),
+        ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec()),
         (
             "binary.txt",
             b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0".to_vec(),
@@ -331,6 +333,7 @@ fn one_of_each_format_and_each_failure_indexes_what_can_be_indexed() {
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
     let expected: Vec<(&str, &str)> = vec![
         ("empty.txt", "empty file"),
+        ("old.doc", "save it as .docx or PDF"),
         ("binary.txt", "binary"),
         ("scanned.pdf", "no text layer"),
         ("truncated.pdf", "PDF"),

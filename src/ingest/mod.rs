@@ -214,16 +214,37 @@ pub fn read_text(path: &Path) -> Result<Text> {
     read_file(path, &ReadOptions::default())
 }
 
+/// A path's extension, lowercased ("" for none).
+fn extension(path: &Path) -> String {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+/// For the résumé formats people have that matcher does not read, what to do about it;
+/// `None` for any other extension.
+fn unread_document(ext: &str) -> Option<&'static str> {
+    match ext {
+        "doc" => Some(" (Word 97–2003 files are not read: save it as .docx or PDF)"),
+        "rtf" | "odt" | "pages" => Some(" (save it as .docx or PDF)"),
+        _ => None,
+    }
+}
+
+/// Whether `path` is a document of a type matcher does not read (.doc, .rtf, .odt,
+/// .pages): a directory walk takes it, so that it fails saying what to do, rather than
+/// passing it over like an image.
+pub(crate) fn is_unread_document(path: &Path) -> bool {
+    unread_document(&extension(path)).is_some()
+}
+
 /// Read one file: check its size, decode or extract it, flatten it. Errors name the
 /// file and say what is wrong with it.
 pub fn read_file(path: &Path, options: &ReadOptions) -> Result<Text> {
     let format = Format::from_path(path).ok_or_else(|| {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let hint = match ext.as_str() {
-            "doc" => " (Word 97–2003 files are not read: save it as .docx or PDF)",
-            "rtf" | "odt" | "pages" => " (save it as .docx or PDF)",
-            _ => "",
-        };
+        let ext = extension(path);
+        let hint = unread_document(&ext).unwrap_or("");
         Error::input(path, format!("unsupported file type .{ext}{hint}; matcher reads .txt, .md, .html, .pdf, .docx, .json and files without extension"))
     })?;
     let meta =

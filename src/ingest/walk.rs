@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use super::{Format, id_for};
+use super::{Format, id_for, is_unread_document};
 use crate::error::Error;
 
 /// One input file and the identifier it is indexed under.
@@ -24,14 +24,16 @@ pub struct Walk {
     /// Paths that could not be walked (missing, unreadable, symlink loops).
     pub errors: Vec<Error>,
     /// Files passed over in directories because matcher does not read their type
-    /// (images, hidden files …).
+    /// (images, hidden files …; not .doc and the like, which are taken to fail).
     pub ignored: usize,
 }
 
 /// Collect the input files under `paths`.
 ///
 /// A file given directly is always taken (and fails later if its type is unsupported);
-/// in a directory, hidden entries and files of other types are passed over. A file's id
+/// in a directory, hidden entries and files of other types are passed over, except the
+/// documents of a type matcher does not read (.doc, .rtf, .odt, .pages): those are taken,
+/// to fail saying what to do, so that a folder of Word 97 résumés is not silently empty. A file's id
 /// is relative to the directory given (a file given directly has its stem as id).
 /// Symbolic links are followed; a link loop is an error for that entry only.
 pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
@@ -62,7 +64,9 @@ pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
         for entry in entries {
             match entry {
                 Ok(entry) if entry.file_type().is_file() => {
-                    if Format::from_path(entry.path()).is_some() && !is_readme(entry.path()) {
+                    let path = entry.path();
+                    let taken = Format::from_path(path).is_some() || is_unread_document(path);
+                    if taken && !is_readme(path) {
                         out.files.push(SourceFile {
                             path: entry.path().to_path_buf(),
                             id: id_for(root, entry.path()),
@@ -103,7 +107,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn walks_recursively_sorted_and_skips_hidden_and_unknown() {
+    fn walks_recursively_sorted_and_skips_hidden_and_unknown_but_not_unread_documents() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         std::fs::create_dir_all(d.join("zh")).unwrap();
@@ -117,12 +121,13 @@ mod tests {
             ".git/x.txt",
             "README.md",
             "plain",
+            "old.doc",
         ] {
             std::fs::write(d.join(f), "x").unwrap();
         }
         let w = walk(&[d]);
         let ids: Vec<&str> = w.files.iter().map(|f| f.id.as_str()).collect();
-        assert_eq!(ids, ["a", "b", "plain", "zh/c"]);
+        assert_eq!(ids, ["a", "b", "old", "plain", "zh/c"]);
         assert_eq!(w.ignored, 2);
         assert!(w.errors.is_empty());
     }
