@@ -106,9 +106,8 @@ static PART_WORDS: LazyLock<PartWords> = LazyLock::new(|| {
             other => panic!("data/job-headings.txt: unknown kind {other:?}"),
         }
     }
-    let line = words.line.clone();
     for heading in words.preferred.iter_mut() {
-        heading.in_sentences = line.contains(&heading.phrase);
+        heading.in_sentences = words.line.contains(&heading.phrase);
     }
     words
 });
@@ -208,18 +207,17 @@ impl Job {
                 Part::Duties => &mut duties,
                 Part::Preferred => &mut preferred,
             };
-            match list.iter_mut().find(|s| s.skill == skill.skill) {
-                Some(s) => s.mentions += 1,
-                None => list.push(skill),
+            if !mention(list, &skill, 1) {
+                list.push(skill);
             }
         }
         // A skill both required and preferred is required; one the duties name as well
         // as the requirements or the plus part keeps their mentions; one only the
         // duties name is left to the text.
-        preferred.retain(|p| !mention_again(&mut required, p));
+        preferred.retain(|p| !mention(&mut required, p, p.mentions));
         for d in &duties {
-            if !mention_again(&mut required, d) {
-                mention_again(&mut preferred, d);
+            if !mention(&mut required, d, d.mentions) {
+                mention(&mut preferred, d, d.mentions);
             }
         }
         let english = lexicon.is_english(&text);
@@ -265,11 +263,11 @@ impl Job {
     }
 }
 
-/// Count `skill`'s mentions to the same skill in `list`, if it has it.
-fn mention_again(list: &mut [SkillEvidence], skill: &SkillEvidence) -> bool {
+/// Add `mentions` to the same skill as `skill` in `list`, if `list` has it.
+fn mention(list: &mut [SkillEvidence], skill: &SkillEvidence, mentions: u32) -> bool {
     match list.iter_mut().find(|s| s.skill == skill.skill) {
         Some(s) => {
-            s.mentions += skill.mentions;
+            s.mentions += mentions;
             true
         }
         None => false,
@@ -463,6 +461,11 @@ mod tests {
     use super::*;
     use crate::ingest::Format;
 
+    /// Owned names, to compare with [`skill_parts`].
+    fn owned(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
     /// The required and the preferred skills of a posting, by canonical name.
     fn skill_parts(text: &str, lexicon: &Lexicon) -> (Vec<String>, Vec<String>) {
         let job = Job::parse("j", Text::parse(text, Format::Text), lexicon);
@@ -487,7 +490,7 @@ mod tests {
         ] {
             assert_eq!(
                 skills(text),
-                (vec!["Python".to_string()], vec!["Kafka".to_string()]),
+                (owned(&["Python"]), owned(&["Kafka"])),
                 "{text}"
             );
         }
@@ -499,7 +502,7 @@ mod tests {
         let (required, preferred) = skills("Plus de 5 ans d'expérience\n- Python\nPlus :\n- Kafka");
         assert_eq!(
             (required, preferred),
-            (vec!["Python".to_string()], vec!["Kafka".to_string()])
+            (owned(&["Python"]), owned(&["Kafka"]))
         );
     }
 
@@ -510,7 +513,6 @@ mod tests {
     fn a_preferred_sentence_is_not_a_heading() {
         let lexicon = Lexicon::builtin();
         let skills = |text: &str| skill_parts(text, &lexicon);
-        let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             skills("任职要求：\n- 精通Java\n- 优先考虑有Kafka经验者\n- 熟悉MySQL"),
             (owned(&["Java", "MySQL"]), owned(&["Kafka"]))
@@ -538,10 +540,7 @@ mod tests {
     fn duties_count_as_required_only_without_requirements() {
         let lexicon = Lexicon::builtin();
         let skills = |text: &str| skill_parts(text, &lexicon);
-        let ours = |required: &[&str], preferred: &[&str]| {
-            let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            (owned(required), owned(preferred))
-        };
+        let ours = |required: &[&str], preferred: &[&str]| (owned(required), owned(preferred));
         for text in [
             "Data engineer\nResponsibilities:\n- Run Kafka and Python jobs\nRequirements:\n- Python",
             "Inginer de date\nDespre rol\n- Operează Kafka și Python\nCompetențe necesare\n- Python",
