@@ -22,7 +22,7 @@ use crate::ingest::{self, ReadOptions, SourceFile, Stated, Text};
 use crate::job::Job;
 use crate::profile::Profile;
 use crate::rank::{RankOptions, Ranker, Ranking};
-use crate::retrieve::{self, JobTerms};
+use crate::retrieve::{self, JobTerms, PLAIN_B};
 
 /// Configures and builds a [`Matcher`].
 ///
@@ -469,6 +469,9 @@ impl Matcher {
         let mut terms = JobTerms::new(&self.analyzer, job);
         if !options.phrases {
             terms.phrases.clear();
+        }
+        if !options.adaptive_b {
+            terms.b = PLAIN_B;
         }
         if ranker.weights.title > 0.0 {
             // Only with a title feature to rank them by: BM25 alone stays plain BM25.

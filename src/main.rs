@@ -103,12 +103,12 @@ enum Command {
         /// Score these TREC run files instead of running matcher.
         #[arg(long, value_name = "FILE", required_unless_present = "corpus")]
         run: Vec<PathBuf>,
-        /// Configurations to compare: bm25-only, full, no-feedback, no-phrases, no-FEATURE
-        /// (default: bm25-only and full).
+        /// Configurations to compare: bm25-only, full, no-feedback, no-phrases, fixed-b,
+        /// no-FEATURE (default: bm25-only and full).
         #[arg(long, value_name = "NAME", conflicts_with = "ablation")]
         config: Vec<String>,
-        /// Compare bm25-only, full, and full without feedback, without phrases and without
-        /// each feature in turn.
+        /// Compare bm25-only, full, and full without feedback, without phrases, with a fixed
+        /// BM25 b and without each feature in turn.
         #[arg(long)]
         ablation: bool,
         /// Results per query.
@@ -187,6 +187,10 @@ struct RankArgs {
     /// matched as written).
     #[arg(long)]
     no_phrases: bool,
+    /// Normalise profile length as BM25 usually does (b = 0.75) for every job, not more
+    /// for long jobs.
+    #[arg(long)]
+    fixed_b: bool,
 }
 
 impl RankArgs {
@@ -194,6 +198,7 @@ impl RankArgs {
         RankOptions {
             feedback: (!self.no_feedback && !bm25_only).then(matcher::Feedback::default),
             phrases: !self.no_phrases && !bm25_only,
+            adaptive_b: !self.fixed_b && !bm25_only,
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,

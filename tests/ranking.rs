@@ -32,6 +32,9 @@
 //! 11. Phrases: of two profiles with the same words, the one that writes the job's
 //!     "machine learning" as the job does has the higher BM25; with `--no-phrases` (and
 //!     `--bm25-only`) the two are equal.
+//! 12. BM25's length normalisation follows the job's length: for a long posting, a
+//!     profile that matches its words among many others loses more to one that matches
+//!     them briefly than with `--fixed-b`; for a title-length job the two agree.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -554,6 +557,23 @@ fn fit_features_count_in_proportion_below_the_text_gate() {
     );
 }
 
+/// Each result's BM25 by profile id, from `query --format json` of `job` in `dir`.
+fn bm25_by_profile(dir: &Path, job: &str, extra: &[&str]) -> BTreeMap<String, f64> {
+    let mut args = vec!["query", "--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(job);
+    let v: serde_json::Value = serde_json::from_str(&ok(dir, &args)).unwrap();
+    v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let id = r["id"].as_str().unwrap().to_string();
+            (id, r["bm25"].as_f64().unwrap())
+        })
+        .collect()
+}
+
 #[test]
 fn a_phrase_written_as_the_job_writes_it_counts() {
     let dir = tempfile::tempdir().unwrap();
@@ -572,21 +592,7 @@ fn a_phrase_written_as_the_job_writes_it_counts() {
     )
     .unwrap();
     ok(dir.path(), &["index", "profiles"]);
-    let bm25 = |extra: &[&str]| -> BTreeMap<String, f64> {
-        let mut args = vec!["query", "--format", "json"];
-        args.extend_from_slice(extra);
-        args.push("job.txt");
-        let v: serde_json::Value = serde_json::from_str(&ok(dir.path(), &args)).unwrap();
-        v["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| {
-                let id = r["id"].as_str().unwrap().to_string();
-                (id, r["bm25"].as_f64().unwrap())
-            })
-            .collect()
-    };
+    let bm25 = |extra: &[&str]| bm25_by_profile(dir.path(), "job.txt", extra);
     let with = bm25(&[]);
     assert!(with["together"] > with["apart"], "{with:?}");
     for extra in ["--no-phrases", "--bm25-only"] {
@@ -596,4 +602,43 @@ fn a_phrase_written_as_the_job_writes_it_counts() {
             "{extra}: {without:?}"
         );
     }
+}
+
+#[test]
+fn a_long_job_normalises_profile_length_more_than_a_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = dir.path().join("profiles");
+    std::fs::create_dir(&profiles).unwrap();
+    let filler = "Grew roses, tulips and orchids; pruned hedges, mowed lawns, planted \
+                  orchards, composted leaves, repaired fences and painted sheds.\n";
+    for (id, text) in [
+        ("brief", "Welder\nWelding, steel, forklift.\n".to_string()),
+        (
+            "padded",
+            format!("Welder\nWelding, steel, forklift.\n{}", filler.repeat(4)),
+        ),
+        ("other", format!("Gardener\n{filler}")),
+    ] {
+        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
+    }
+    // 30 and more distinct words: b = 1. Four words: b = 0.75, as with --fixed-b.
+    std::fs::write(
+        dir.path().join("long.txt"),
+        "Welder\nOur yard builds river barges and harbour cranes. You will cut, fit and \
+         join steel plates by welding, move loads with a forklift, read drawings, check \
+         seams for cracks, keep tools clean, follow safety rules, and train apprentices \
+         during busy winter months near the old northern docks.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("short.txt"), "Welder\nwelding steel\n").unwrap();
+    ok(dir.path(), &["index", "profiles"]);
+    let bm25 = |job: &str, extra: &[&str]| bm25_by_profile(dir.path(), job, extra);
+    let ratio = |s: &BTreeMap<String, f64>| s["brief"] / s["padded"];
+    let (adaptive, fixed) = (bm25("long.txt", &[]), bm25("long.txt", &["--fixed-b"]));
+    assert!(ratio(&fixed) > 1.0, "{fixed:?}");
+    assert!(
+        ratio(&adaptive) > ratio(&fixed) * 1.05,
+        "{adaptive:?} {fixed:?}"
+    );
+    assert_eq!(bm25("short.txt", &[]), bm25("short.txt", &["--fixed-b"]));
 }

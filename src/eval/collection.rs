@@ -24,25 +24,28 @@ pub struct Config {
     pub feedback: bool,
     /// Whether it searches the job's phrases too ([`RankOptions::phrases`]).
     pub phrases: bool,
+    /// Whether BM25's `b` follows the job's length ([`RankOptions::adaptive_b`]).
+    pub adaptive_b: bool,
 }
 
 impl Config {
-    /// `bm25-only` (no feedback nor phrases either), `full` (the `base` weights, with
-    /// feedback and phrases), `no-feedback` (full, searching once), `no-phrases` (full,
-    /// searching words only), or `no-FEATURE` (the `base` weights with
+    /// `bm25-only` (no feedback, phrases nor adaptive `b` either), `full` (the `base`
+    /// weights, with feedback, phrases and adaptive `b`), `no-feedback` (full, searching
+    /// once), `no-phrases` (full, searching words only), `fixed-b` (full, with BM25's
+    /// usual b = 0.75 for every job), or `no-FEATURE` (the `base` weights with
     /// one feature's weight set to zero). `base` is [`Weights::default`] unless the
     /// weights being tuned are others (`matcher --weights FILE eval`).
     pub fn named(name: &str, base: &Weights) -> Result<Config> {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
-            "full" | "no-feedback" | "no-phrases" => base.clone(),
+            "full" | "no-feedback" | "no-phrases" | "fixed-b" => base.clone(),
             other => {
                 let feature = other
                     .strip_prefix("no-")
                     .filter(|f| features::all().iter().any(|x| x.name() == *f));
                 let Some(feature) = feature else {
                     return Err(Error::usage(format!(
-                        "unknown configuration {other:?}: use bm25-only, full, no-feedback, no-phrases or no-FEATURE (FEATURE one of {})",
+                        "unknown configuration {other:?}: use bm25-only, full, no-feedback, no-phrases, fixed-b or no-FEATURE (FEATURE one of {})",
                         features::all()
                             .iter()
                             .map(|f| f.name())
@@ -58,13 +61,14 @@ impl Config {
             weights,
             feedback: !matches!(name, "bm25-only" | "no-feedback"),
             phrases: !matches!(name, "bm25-only" | "no-phrases"),
+            adaptive_b: !matches!(name, "bm25-only" | "fixed-b"),
         })
     }
 
-    /// `bm25-only`, `full`, `no-feedback`, `no-phrases`, and `full` without each feature
-    /// in turn.
+    /// `bm25-only`, `full`, `no-feedback`, `no-phrases`, `fixed-b`, and `full` without
+    /// each feature in turn.
     pub fn ablation(base: &Weights) -> Vec<Config> {
-        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback", "no-phrases"]
+        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback", "no-phrases", "fixed-b"]
             .into_iter()
             .map(|name| Config::named(name, base).expect("known"))
             .collect();
@@ -166,6 +170,7 @@ pub fn evaluate_collection(
             details: false,
             feedback: config.feedback.then(Feedback::default),
             phrases: config.phrases,
+            adaptive_b: config.adaptive_b,
             ..RankOptions::default()
         };
         let rankings = matcher

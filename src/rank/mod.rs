@@ -202,6 +202,11 @@ pub struct RankOptions {
     /// them — in the profiles' phrases, at 0.4 of a word's weight, in the final search
     /// (not in the first search of feedback). By default, yes.
     pub phrases: bool,
+    /// Normalise profile length by the job's length: BM25's `b` rises from the usual
+    /// 0.75 for a title to 1 for a description of 30 or more distinct terms, so a long
+    /// profile gets no credit for matching a long posting's words by its length alone
+    /// (`retrieve::length_norm`). By default, yes; no, 0.75 for every job.
+    pub adaptive_b: bool,
 }
 
 impl RankOptions {
@@ -227,6 +232,7 @@ impl Default for RankOptions {
             weights: None,
             feedback: Some(Feedback::default()),
             phrases: true,
+            adaptive_b: true,
         }
     }
 }

@@ -52,6 +52,34 @@ const EXPANSION_WEIGHT: f32 = 0.2;
 /// weight for both scripts.
 pub(crate) const PHRASE_WEIGHT: f32 = 0.4;
 
+/// BM25's length normalisation for jobs of at most [`SHORT_JOB`] distinct terms:
+/// Tantivy's and Lucene's default, so plain BM25 is the textbook one.
+pub(crate) const PLAIN_B: f32 = 0.75;
+/// BM25's length normalisation for jobs of at least [`LONG_JOB`] distinct terms: full.
+const LONG_B: f32 = 1.0;
+/// Jobs of up to this many distinct terms (a title, "董事长 本科") get [`PLAIN_B`].
+const SHORT_JOB: f32 = 10.0;
+/// Jobs of this many distinct terms or more (a description) get [`LONG_B`]; between
+/// the two, `b` rises in proportion.
+const LONG_JOB: f32 = 30.0;
+
+/// BM25's length normalisation `b` for a job of `terms` distinct terms: the longer the
+/// job, the more a profile's length counts against it.
+///
+/// A long résumé matches more of a long posting's hundred-odd words by its length alone
+/// — a few words each from many paragraphs — and BM25 adds each match up, so a long
+/// query favours long profiles beyond what their evidence is worth; full normalisation
+/// (b = 1) takes that back. A short query has no such spread: a title matched once in
+/// a long career is as good as in a short one. Measured (docs/QUALITY.md, session 12):
+/// b = 1 for every job lifts talentclef26 0.8951 → 0.8993 and the résumé categories
+/// 0.8663 → 0.8820, but costs resumener-zh, whose queries are a title and a degree
+/// (4–10 terms), 0.7398 → 0.7291; by the job's length, 10 → 30 terms, the first two
+/// gain as much and the Chinese set and the TalentCLEF titles are unchanged.
+pub(crate) fn length_norm(terms: usize) -> f32 {
+    let t = ((terms as f32 - SHORT_JOB) / (LONG_JOB - SHORT_JOB)).clamp(0.0, 1.0);
+    PLAIN_B + t * (LONG_B - PLAIN_B)
+}
+
 /// The weighted terms of a job, in term order (deterministic).
 #[derive(Debug, Clone)]
 pub(crate) struct JobTerms {
@@ -64,6 +92,9 @@ pub(crate) struct JobTerms {
     /// Phrases of the text (pairs of neighbouring words in one script, [`Phrases`]) with
     /// their weights, searched in the profiles' phrases of that script.
     pub phrases: BTreeMap<String, f32>,
+    /// BM25's length normalisation for this job ([`length_norm`] of its own distinct
+    /// terms, set before any are dropped or added; [`PLAIN_B`] for plain BM25).
+    pub b: f32,
 }
 
 impl JobTerms {
@@ -79,7 +110,7 @@ impl JobTerms {
                 *phrase_tf.entry(p.to_string()).or_default() += 1
             });
         });
-        let body = tf
+        let body: BTreeMap<String, f32> = tf
             .into_iter()
             .map(|(t, n)| (t, 1.0 + (n as f32).ln()))
             .collect();
@@ -93,6 +124,7 @@ impl JobTerms {
             .map(|t| (t, HEADLINE_BOOST))
             .collect();
         JobTerms {
+            b: length_norm(body.len()),
             body,
             title,
             occupations: BTreeMap::new(),
@@ -281,5 +313,34 @@ impl JobTerms {
             *self.body.entry(t.to_string()).or_default() += share * job_weight * v / total;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::{Format, Text};
+
+    #[test]
+    fn length_norm_rises_from_a_title_to_a_description() {
+        assert_eq!(length_norm(0), PLAIN_B);
+        assert_eq!(length_norm(10), PLAIN_B);
+        assert_eq!(length_norm(20), (PLAIN_B + LONG_B) / 2.0);
+        assert_eq!(length_norm(30), LONG_B);
+        assert_eq!(length_norm(500), LONG_B);
+        let b: Vec<f32> = (0..40).map(length_norm).collect();
+        assert!(b.windows(2).all(|w| w[0] <= w[1]), "{b:?}");
+    }
+
+    #[test]
+    fn a_job_gets_the_b_of_its_own_distinct_terms() {
+        let analyzer = Analyzer::new();
+        let lexicon = Lexicon::builtin();
+        let job = |text: &str| Job::parse("j", Text::parse(text, Format::Text), &lexicon);
+        let title = JobTerms::new(&analyzer, &job("Welder\nwelding steel\n"));
+        assert_eq!(title.b, PLAIN_B);
+        let words: Vec<String> = (0..40).map(|i| format!("word{i}")).collect();
+        let long = JobTerms::new(&analyzer, &job(&format!("Welder\n{}\n", words.join(" "))));
+        assert_eq!(long.b, LONG_B);
     }
 }

@@ -9,26 +9,68 @@
 //! any of that: the score of a term in a document is Tantivy's own ([`Bm25Weight`], with
 //! the clause's boost), and a document's score is their sum in clause order — the same
 //! terms and numbers as Tantivy's `BooleanQuery`, summed in a fixed order (Tantivy's
-//! order follows its scorers', so the last bits of a sum may differ).
+//! order follows its scorers', so the last bits of a sum may differ). The one difference
+//! is BM25's length normalisation `b`, which is the job's ([`JobTerms::b`]) rather than
+//! Tantivy's fixed 0.75; at 0.75 the scores are Tantivy's.
 
 use std::cell::RefCell;
 
+use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
-use tantivy::query::Bm25Weight;
+use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
 
 use super::JobTerms;
+use crate::analysis::bm25_idf;
 use crate::error::Result;
 use crate::index::Fields;
 
 /// The score of a document no clause has matched.
 const UNSCORED: f32 = f32::NEG_INFINITY;
 
+/// BM25's term-frequency saturation, as in Tantivy and Lucene.
+const K1: f32 = 1.2;
+
 /// One weighted term of the query.
 struct Clause {
     term: Term,
-    weight: Bm25Weight,
+    /// Its boost × idf × (k1 + 1).
+    weight: f32,
+    /// Which of the query's [`LengthNorms`] its field's documents are normalised by.
+    norms: usize,
+}
+
+impl Clause {
+    /// The term's BM25 score in a document where it occurs `tf` times, with the
+    /// document's length normalisation `norm` (k1 × (1 − b + b × length / average)).
+    #[inline]
+    fn score(&self, norm: f32, tf: u32) -> f32 {
+        let tf = tf as f32;
+        self.weight * tf / (tf + norm)
+    }
+}
+
+/// Per field the query searches: k1 × (1 − b + b × length / average length) for each
+/// of the 256 lengths a Tantivy field norm encodes, as Tantivy's `Bm25Weight` caches
+/// them, but with the query's `b`.
+struct LengthNorms(Vec<(Field, Box<[f32; 256]>)>);
+
+impl LengthNorms {
+    /// The index of `field`'s table, computed on first use.
+    fn of(&mut self, searcher: &Searcher, field: Field, docs: f32, b: f32) -> Result<usize> {
+        if let Some(i) = self.0.iter().position(|(f, _)| *f == field) {
+            return Ok(i);
+        }
+        let average = searcher.total_num_tokens(field)? as f32 / docs.max(1.0);
+        let mut table = Box::new([0.0; 256]);
+        for (id, norm) in table.iter_mut().enumerate() {
+            let length = FieldNormReader::id_to_fieldnorm(id as u8) as f32;
+            *norm = K1 * (1.0 - b + b * length / average);
+        }
+        self.0.push((field, table));
+        Ok(self.0.len() - 1)
+    }
 }
 
 thread_local! {
@@ -62,12 +104,16 @@ pub(crate) fn top_documents(
         .into_iter()
         .flat_map(|(field, map)| map.iter().map(move |(t, &w)| (field, t, w)))
         .chain((terms.phrases.iter()).map(|(t, &w)| (fields.phrase_field(t), t, w)));
+    // As Tantivy counts them: deleted documents included, like the frequencies.
+    let docs = searcher.total_num_docs()? as f32;
+    let mut lengths = LengthNorms(Vec::new());
     let mut clauses = Vec::new();
     for (field, t, w) in weighted {
         let term = Term::from_field_text(field, t);
-        let weight = Bm25Weight::for_terms(searcher, std::slice::from_ref(&term))?;
+        let df = searcher.doc_freq(&term)? as f32;
         clauses.push(Clause {
-            weight: weight.boost_by(w),
+            weight: w * bm25_idf(docs, df) * (1.0 + K1),
+            norms: lengths.of(searcher, field, docs, terms.b)?,
             term,
         });
     }
@@ -77,7 +123,7 @@ pub(crate) fn top_documents(
         .collect();
     let mut best: Vec<(f32, DocAddress)> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let found = search_segment(segment, &clauses, &required, limit)?;
+        let found = search_segment(segment, &clauses, &lengths, &required, limit)?;
         best.extend(
             found
                 .into_iter()
@@ -92,6 +138,7 @@ pub(crate) fn top_documents(
 fn search_segment(
     segment: &SegmentReader,
     clauses: &[Clause],
+    lengths: &LengthNorms,
     required: &[Term],
     limit: usize,
 ) -> Result<Vec<(f32, DocId)>> {
@@ -111,7 +158,7 @@ fn search_segment(
         if scores.len() < max_doc {
             scores.resize(max_doc, UNSCORED);
         }
-        let mut norms: Vec<(Field, tantivy::fieldnorm::FieldNormReader)> = Vec::new();
+        let mut norms: Vec<(Field, FieldNormReader)> = Vec::new();
         let result = (|| -> Result<Vec<(f32, DocId)>> {
             for clause in clauses {
                 let field = clause.term.field();
@@ -129,11 +176,11 @@ fn search_segment(
                         &norms[norms.len() - 1].1
                     }
                 };
+                let length = &lengths.0[clause.norms].1;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    let score = clause
-                        .weight
-                        .score(norm.fieldnorm_id(doc), postings.term_freq());
+                    let norm = length[norm.fieldnorm_id(doc) as usize];
+                    let score = clause.score(norm, postings.term_freq());
                     let slot = &mut scores[doc as usize];
                     if *slot == UNSCORED {
                         touched.push(doc);
@@ -282,8 +329,8 @@ mod tests {
     }
 
     /// The same documents as Tantivy's boolean query of the same clauses, with the same
-    /// scores up to the order they are summed in: with and without required skills, and
-    /// with a deleted document in the segment.
+    /// scores up to the order they are summed in, at Tantivy's b = 0.75: with and without
+    /// required skills, and with a deleted document in the segment.
     #[test]
     fn finds_what_tantivys_boolean_query_finds() {
         let dir = tempfile::tempdir().unwrap();
@@ -308,6 +355,7 @@ mod tests {
         for job in &jobs {
             let mut terms = JobTerms::new(&analyzer, job);
             terms.add_occupations(&analyzer, m.lexicon(), job);
+            terms.b = crate::retrieve::PLAIN_B;
             phrases += terms.phrases.len();
             for must in [vec![], vec!["sql".to_string()]] {
                 for limit in [5, 20, 1000] {
