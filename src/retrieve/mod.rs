@@ -210,9 +210,10 @@ impl JobTerms {
 /// full ranking's MAP goes from 0.786 to 0.882 with the defaults; they were chosen as
 /// the setting that lowers no set of docs/QUALITY.md (a weight of 0.5 gave 0.889 there
 /// but cost the résumé-category and Chinese sets 0.01 each; reading 10 profiles gave
-/// 0.846). Since BM25's `b` follows the job's length ([`length_norm`]), a weight from
-/// 0.33 to 0.4 gives talentclef26 0.9009–0.9015 against 0.8993 at 0.3, with every other
-/// set within 0.0004 of its score at 0.3 or above it; the weight is 0.35, mid-plateau
+/// 0.846). Since BM25's `b` follows the job's length
+/// ([`RankOptions::adaptive_b`](crate::RankOptions::adaptive_b)), a weight from 0.33 to
+/// 0.4 gives talentclef26 0.9009–0.9015 against 0.8993 at 0.3, with every other set
+/// within 0.0004 of its score at 0.3 or above it; the weight is 0.35, mid-plateau
 /// (docs/QUALITY.md, session 12). The terms come from the profiles' ranking text:
 /// personal data never enters.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,17 +1,17 @@
 //! The BM25 search itself, term at a time.
 //!
 //! A job's query is a disjunction of a hundred or more weighted terms (its words, its
-//! title's, its occupations', feedback's, its phrases), each over a short posting list: the postings
-//! budget keeps their sum near 60k. Tantivy's block-max WAND, made for a few terms over
-//! long lists, spent most of a query re-sorting its hundred scorers at every pivot
-//! (4.5 ms of a 10 ms query at 100k profiles). Reading each term's postings once and
+//! title's, its occupations', feedback's, its phrases), each over a short posting list:
+//! the postings budget keeps their sum near 60k. Tantivy's block-max WAND, made for a few
+//! terms over long lists, spent most of a query re-sorting its hundred scorers at every
+//! pivot (4.5 ms of a 10 ms query at 100k profiles). Reading each term's postings once and
 //! adding its scores into one accumulator per segment reads the same postings without
-//! any of that: the score of a term in a document is Tantivy's own ([`Bm25Weight`], with
-//! the clause's boost), and a document's score is their sum in clause order — the same
-//! terms and numbers as Tantivy's `BooleanQuery`, summed in a fixed order (Tantivy's
-//! order follows its scorers', so the last bits of a sum may differ). The one difference
-//! is BM25's length normalisation `b`, which is the job's ([`JobTerms::b`]) rather than
-//! Tantivy's fixed 0.75; at 0.75 the scores are Tantivy's.
+//! any of that. The score of a term in a document is Tantivy's BM25 (its `Bm25Weight`:
+//! the same idf, k1, field lengths and statistics, times the clause's boost) with one
+//! difference: the length normalisation `b` is the job's ([`JobTerms::b`]) rather than a
+//! fixed 0.75. A document's score is the sum in clause order, so at b = 0.75 the terms
+//! and numbers are those of Tantivy's `BooleanQuery`, summed in a fixed order (Tantivy's
+//! order follows its scorers', so the last bits of a sum may differ).
 
 use std::cell::RefCell;
 
@@ -158,7 +158,7 @@ fn search_segment(
         if scores.len() < max_doc {
             scores.resize(max_doc, UNSCORED);
         }
-        let mut norms: Vec<(Field, FieldNormReader)> = Vec::new();
+        let mut readers: Vec<(Field, FieldNormReader)> = Vec::new();
         let result = (|| -> Result<Vec<(f32, DocId)>> {
             for clause in clauses {
                 let field = clause.term.field();
@@ -169,17 +169,17 @@ fn search_segment(
                 else {
                     continue;
                 };
-                let norm = match norms.iter().position(|(f, _)| *f == field) {
-                    Some(i) => &norms[i].1,
+                let lengths_of_docs = match readers.iter().position(|(f, _)| *f == field) {
+                    Some(i) => &readers[i].1,
                     None => {
-                        norms.push((field, segment.get_fieldnorms_reader(field)?));
-                        &norms[norms.len() - 1].1
+                        readers.push((field, segment.get_fieldnorms_reader(field)?));
+                        &readers[readers.len() - 1].1
                     }
                 };
-                let length = &lengths.0[clause.norms].1;
+                let norm_of_length = &lengths.0[clause.norms].1;
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    let norm = length[norm.fieldnorm_id(doc) as usize];
+                    let norm = norm_of_length[lengths_of_docs.fieldnorm_id(doc) as usize];
                     let score = clause.score(norm, postings.term_freq());
                     let slot = &mut scores[doc as usize];
                     if *slot == UNSCORED {
