@@ -43,6 +43,18 @@ mod common;
 
 use common::*;
 
+/// Write each `(id, text)` to `dir/profiles/ID.txt`, creating the folder.
+fn write_profiles<I: AsRef<str>, T: AsRef<[u8]>>(
+    dir: &Path,
+    profiles: impl IntoIterator<Item = (I, T)>,
+) {
+    let folder = dir.join("profiles");
+    std::fs::create_dir_all(&folder).unwrap();
+    for (id, text) in profiles {
+        std::fs::write(folder.join(format!("{}.txt", id.as_ref())), text).unwrap();
+    }
+}
+
 /// The required skills a result's explanation says it matched.
 fn matched_required(result: &serde_json::Value) -> Vec<&str> {
     result["explanation"]["matched_required"]
@@ -318,18 +330,17 @@ fn filters_and_weights() {
 #[test]
 fn occupations_join_titles_that_share_no_word() {
     let dir = tempfile::tempdir().unwrap();
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir(&profiles).unwrap();
-    for (id, text) in [
-        (
-            "au-pair",
-            "Au pair\nLived with a family in Lyon for two years.\n",
-        ),
-        ("tax", "Tax accountant\nCorporate returns, VAT, audits.\n"),
-        ("welder", "Welder\nMIG and TIG welding of steel frames.\n"),
-    ] {
-        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
-    }
+    write_profiles(
+        dir.path(),
+        [
+            (
+                "au-pair",
+                "Au pair\nLived with a family in Lyon for two years.\n",
+            ),
+            ("tax", "Tax accountant\nCorporate returns, VAT, audits.\n"),
+            ("welder", "Welder\nMIG and TIG welding of steel frames.\n"),
+        ],
+    );
     std::fs::write(dir.path().join("job.txt"), "Nanny\n").unwrap();
     ok(dir.path(), &["index", "profiles"]);
     let ranked = |extra: &[&str]| -> Vec<serde_json::Value> {
@@ -359,23 +370,19 @@ fn occupations_join_titles_that_share_no_word() {
 #[test]
 fn title_overlap_counts_distinctive_words_over_common_ones() {
     let dir = tempfile::tempdir().unwrap();
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir(&profiles).unwrap();
     let body = "Experiență în întreținere, bugete și echipe.\n";
-    for (id, headline) in [
+    let headlines = [
         ("credit", "Administrator de credite"),
         ("facilities", "Manager facilități"),
         ("system", "Administrator de sistem"),
         ("network", "Administrator de rețea"),
         ("database", "Administrator de baze"),
         ("data", "Inginer de date"),
-    ] {
-        std::fs::write(
-            profiles.join(format!("{id}.txt")),
-            format!("{headline}\n{body}"),
-        )
-        .unwrap();
-    }
+    ];
+    write_profiles(
+        dir.path(),
+        headlines.map(|(id, headline)| (id, format!("{headline}\n{body}"))),
+    );
     std::fs::write(
         dir.path().join("job.txt"),
         format!("Administrator de facilități\n{body}"),
@@ -406,22 +413,24 @@ fn title_overlap_counts_distinctive_words_over_common_ones() {
 #[test]
 fn feedback_finds_profiles_in_the_words_of_the_best_matches() {
     let dir = tempfile::tempdir().unwrap();
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir(&profiles).unwrap();
     // Enough matches for feedback to learn from: it needs its 20 profiles.
-    for i in 0..24 {
-        let text = format!("Rust engineer\nServices {i} on tokio and axum, tracing, sqlx.\n");
-        std::fs::write(profiles.join(format!("a{i:02}.txt")), text).unwrap();
-    }
-    for (id, text) in [
-        (
-            "c",
-            "Backend developer\nWrote tokio, axum and sqlx services with tracing.\n",
-        ),
-        ("d", "Gardener\nRoses, hedges and lawns.\n"),
-    ] {
-        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
-    }
+    write_profiles(
+        dir.path(),
+        (0..24).map(|i| {
+            let text = format!("Rust engineer\nServices {i} on tokio and axum, tracing, sqlx.\n");
+            (format!("a{i:02}"), text)
+        }),
+    );
+    write_profiles(
+        dir.path(),
+        [
+            (
+                "c",
+                "Backend developer\nWrote tokio, axum and sqlx services with tracing.\n",
+            ),
+            ("d", "Gardener\nRoses, hedges and lawns.\n"),
+        ],
+    );
     std::fs::write(dir.path().join("job.txt"), "Rust engineer\n").unwrap();
     // Without the title feature, so that occupations (engineer, developer) find nothing.
     std::fs::write(dir.path().join("w.toml"), "title = 0\n").unwrap();
@@ -577,15 +586,14 @@ fn bm25_by_profile(dir: &Path, job: &str, extra: &[&str]) -> BTreeMap<String, f6
 #[test]
 fn a_phrase_written_as_the_job_writes_it_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir(&profiles).unwrap();
-    for (id, text) in [
-        ("together", "Engineer\nmachine learning, shop notes\n"),
-        ("apart", "Engineer\nmachine shop, learning notes\n"),
-        ("other", "Gardener\nRoses, hedges and lawns.\n"),
-    ] {
-        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
-    }
+    write_profiles(
+        dir.path(),
+        [
+            ("together", "Engineer\nmachine learning, shop notes\n"),
+            ("apart", "Engineer\nmachine shop, learning notes\n"),
+            ("other", "Gardener\nRoses, hedges and lawns.\n"),
+        ],
+    );
     std::fs::write(
         dir.path().join("job.txt"),
         "Engineer\nWe build machine learning systems.\n",
@@ -607,20 +615,19 @@ fn a_phrase_written_as_the_job_writes_it_counts() {
 #[test]
 fn a_long_job_normalises_profile_length_more_than_a_title() {
     let dir = tempfile::tempdir().unwrap();
-    let profiles = dir.path().join("profiles");
-    std::fs::create_dir(&profiles).unwrap();
     let filler = "Grew roses, tulips and orchids; pruned hedges, mowed lawns, planted \
                   orchards, composted leaves, repaired fences and painted sheds.\n";
-    for (id, text) in [
-        ("brief", "Welder\nWelding, steel, forklift.\n".to_string()),
-        (
-            "padded",
-            format!("Welder\nWelding, steel, forklift.\n{}", filler.repeat(4)),
-        ),
-        ("other", format!("Gardener\n{filler}")),
-    ] {
-        std::fs::write(profiles.join(format!("{id}.txt")), text).unwrap();
-    }
+    write_profiles(
+        dir.path(),
+        [
+            ("brief", "Welder\nWelding, steel, forklift.\n".to_string()),
+            (
+                "padded",
+                format!("Welder\nWelding, steel, forklift.\n{}", filler.repeat(4)),
+            ),
+            ("other", format!("Gardener\n{filler}")),
+        ],
+    );
     // 30 and more distinct words: b = 1. Four words: b = 0.75, as with --fixed-b.
     std::fs::write(
         dir.path().join("long.txt"),

@@ -22,6 +22,13 @@ pub(crate) struct Phrases {
     phrase: String,
 }
 
+/// Whether `phrase` is a pair of Chinese words (both terms of a phrase are in one
+/// script). Indexing and searching both split phrases by it, so the two agree on which
+/// field holds a phrase.
+pub(crate) fn is_han_phrase(phrase: &str) -> bool {
+    phrase.starts_with(is_han)
+}
+
 /// Whether two terms with `c` between them still make a phrase: spaces, a hyphen, an
 /// ampersand, an apostrophe, or the letters of a dropped word ("Master of Science");
 /// not a line break, punctuation, a slash (alternatives: "Java/Python") or Chinese.

@@ -14,7 +14,8 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME, is_han};
+use crate::analysis::phrases::is_han_phrase;
+use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
 pub const SCHEMA_VERSION: u32 = 10;
@@ -115,7 +116,7 @@ impl Fields {
     /// number (a Chinese text pairs nearly every two words) does not count as length
     /// against a profile's Latin phrases, nor the reverse.
     pub(crate) fn phrase_field(&self, phrase: &str) -> Field {
-        match phrase.starts_with(is_han) {
+        match is_han_phrase(phrase) {
             true => self.han_phrases,
             false => self.phrases,
         }

@@ -26,8 +26,8 @@ use tantivy::TantivyDocument;
 use tantivy::schema::{Field, Value};
 
 use super::columns::corrupt;
-use crate::analysis::phrases::Phrases;
-use crate::analysis::{Analyzer, is_han};
+use crate::analysis::Analyzer;
+use crate::analysis::phrases::{Phrases, is_han_phrase};
 use crate::error::Result;
 
 /// The distinct terms of a text, in order of first occurrence.
@@ -99,7 +99,7 @@ impl TermTable {
             }
             joined.push_str(term);
             pairs.push(text, term, range, |p| {
-                let out = if p.starts_with(is_han) {
+                let out = if is_han_phrase(p) {
                     &mut han_phrases
                 } else {
                     &mut phrases

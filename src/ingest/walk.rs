@@ -33,8 +33,9 @@ pub struct Walk {
 /// A file given directly is always taken (and fails later if its type is unsupported);
 /// in a directory, hidden entries and files of other types are passed over, except the
 /// documents of a type matcher does not read (.doc, .rtf, .odt, .pages): those are taken,
-/// to fail saying what to do, so that a folder of Word 97 résumés is not silently empty. A file's id
-/// is relative to the directory given (a file given directly has its stem as id).
+/// to fail saying what to do, so that a folder of Word 97 résumés is not silently empty.
+/// A file's id is relative to the directory given (a file given directly has its stem
+/// as id).
 /// Symbolic links are followed; a link loop is an error for that entry only.
 pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
     let mut out = Walk::default();
@@ -68,8 +69,8 @@ pub fn walk<P: AsRef<Path>>(paths: &[P]) -> Walk {
                     let taken = Format::from_path(path).is_some() || is_unread_document(path);
                     if taken && !is_readme(path) {
                         out.files.push(SourceFile {
-                            path: entry.path().to_path_buf(),
-                            id: id_for(root, entry.path()),
+                            path: path.to_path_buf(),
+                            id: id_for(root, path),
                         });
                     } else {
                         out.ignored += 1;
