@@ -208,6 +208,7 @@ impl RankArgs {
             exclude: self.exclude.clone(),
             weights: None,
             details: true,
+            blind: false,
         }
     }
 }

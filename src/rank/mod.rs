@@ -207,6 +207,10 @@ pub struct RankOptions {
     /// profile gets no credit for matching a long posting's words by its length alone
     /// (`retrieve::length_norm`). By default, yes; no, 0.75 for every job.
     pub adaptive_b: bool,
+    /// Blind output: results carry no name (nor any other personal data the profile
+    /// showed), so a reviewer judges the candidate by what the explanation says. Scores
+    /// are the same either way — personal data never enters them. By default, off.
+    pub blind: bool,
 }
 
 impl RankOptions {
@@ -233,6 +237,7 @@ impl Default for RankOptions {
             feedback: Some(Feedback::default()),
             phrases: true,
             adaptive_b: true,
+            blind: false,
         }
     }
 }
@@ -404,7 +409,7 @@ impl Ranker<'_> {
                 // Without the text (no details), every quote is empty.
                 explanation: explain(&ctx, &c.facts, &stored.body, s.features, &s.skills),
                 id: c.id,
-                name: stored.name,
+                name: stored.name.filter(|_| !options.blind),
                 headline: stored.headline,
                 score: s.score,
                 bm25: c.bm25,
