@@ -12,17 +12,18 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{IndexReader, Term, doc};
+use tantivy::{DocAddress, IndexReader, Term, doc};
 
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::error::{Error, Result};
 use crate::features::Weights;
-use crate::index::{self, RescoreFacts, Store};
+use crate::embed::{Encoder, passages};
+use crate::index::{self, ProfileVectors, Quantised, RescoreFacts, Store};
 use crate::ingest::{self, ReadOptions, SourceFile, Stated, Text};
 use crate::job::Job;
 use crate::profile::Profile;
 use crate::rank::{RankOptions, Ranker, Ranking};
-use crate::retrieve::{self, JobTerms, PLAIN_B};
+use crate::retrieve::{self, JobTerms, JobVectors, PLAIN_B};
 
 /// Configures and builds a [`Matcher`].
 ///
@@ -38,7 +39,11 @@ pub struct MatcherBuilder {
     writer_memory: usize,
     taxonomy_file: Option<PathBuf>,
     weights: Weights,
+    embed_tokens: usize,
 }
+
+/// The default [`MatcherBuilder::embed_tokens`].
+pub const DEFAULT_EMBED_TOKENS: usize = 128;
 
 impl Default for MatcherBuilder {
     fn default() -> Self {
@@ -49,6 +54,7 @@ impl Default for MatcherBuilder {
             writer_memory: 256 * 1024 * 1024,
             taxonomy_file: None,
             weights: Weights::default(),
+            embed_tokens: DEFAULT_EMBED_TOKENS,
         }
     }
 }
@@ -102,6 +108,16 @@ impl MatcherBuilder {
         self
     }
 
+    /// How many tokens of a profile's text (and of a job's) the sentence encoder reads,
+    /// from the top, for its text vector; 0 embeds nothing, and then profiles indexed get
+    /// no vectors and jobs are matched by their words alone. The encoder's cost grows
+    /// with it, at indexing and at every query (docs/PERFORMANCE.md). By default,
+    /// [`DEFAULT_EMBED_TOKENS`].
+    pub fn embed_tokens(mut self, tokens: usize) -> Self {
+        self.embed_tokens = tokens;
+        self
+    }
+
     /// Load the analyzer and build the engine. The index is opened on first use.
     pub fn build(self) -> Result<Matcher> {
         let pool = if self.threads > 1 {
@@ -138,6 +154,7 @@ impl MatcherBuilder {
             lexicon,
             pool,
             searching: OnceLock::new(),
+            vectors: index::VectorCache::default(),
         })
     }
 }
@@ -209,6 +226,7 @@ pub struct Matcher {
     lexicon: Arc<OnceLock<Lexicon>>,
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
+    vectors: index::VectorCache,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -384,7 +402,8 @@ impl Matcher {
                 return Ok(Prepared::Unchanged);
             }
             let profile = Profile::parse(file.id.clone(), text, self.lexicon());
-            let doc = document(fields, &self.analyzer, (&file.id, &path, hash), &profile)
+            let vectors = self.profile_vectors(&profile);
+            let doc = document(fields, &self.analyzer, (&file.id, &path, hash), &profile, vectors)
                 .map_err(|e| Error::input(&file.path, e))?;
             Ok(Prepared::Changed(Box::new(doc)))
         })
@@ -423,8 +442,9 @@ impl Matcher {
             writer.delete_term(term);
             if let Some(profile) = profile {
                 let hash = index::content_hash(&profile.text);
+                let vectors = self.profile_vectors(profile);
                 writer.add_document(
-                    document(&store.fields, &self.analyzer, (id, "", hash), profile)
+                    document(&store.fields, &self.analyzer, (id, "", hash), profile, vectors)
                         .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
                 )?;
             }
@@ -433,6 +453,39 @@ impl Matcher {
         writer.wait_merging_threads()?;
         self.refresh()?;
         Ok(existed)
+    }
+
+    /// A profile's sentence vectors ([`embed::passages`]): its text, read from the top
+    /// within the token budget, and its headline (or first title). `None` when the
+    /// budget is 0 or the profile has no text.
+    fn profile_vectors(&self, profile: &Profile) -> Option<ProfileVectors> {
+        if self.config.embed_tokens == 0 {
+            return None;
+        }
+        let encoder = Encoder::builtin();
+        let text = passages::text_vector(encoder, &profile.ranking_text, self.config.embed_tokens)?;
+        let title = profile
+            .headline
+            .as_deref()
+            .or(profile.titles.first().map(String::as_str))
+            .and_then(|t| passages::title_vector(encoder, t));
+        Some(ProfileVectors {
+            text: Quantised::new(&text),
+            title: title.as_ref().map(Quantised::new),
+        })
+    }
+
+    /// A job's sentence vectors, made the way profiles' are.
+    fn job_vectors(&self, job: &Job) -> JobVectors {
+        if self.config.embed_tokens == 0 {
+            return JobVectors::default();
+        }
+        let encoder = Encoder::builtin();
+        JobVectors {
+            text: passages::text_vector(encoder, &job.text, self.config.embed_tokens)
+                .map(|v| Quantised::new(&v)),
+            title: passages::title_vector(encoder, &job.title).map(|v| Quantised::new(&v)),
+        }
     }
 
     /// Let this engine's searches see the last commit.
@@ -464,6 +517,8 @@ impl Matcher {
             lexicon: self.lexicon(),
             weights: options.weights.as_ref().unwrap_or(&self.config.weights),
             parallel: self.pool.is_some(),
+            semantic: None,
+            must_have: &[],
         };
         let must_have = ranker.required_filter(&options.require)?;
         let mut terms = JobTerms::new(&self.analyzer, job);
@@ -522,8 +577,44 @@ impl Matcher {
                 }
             }
         }
-        let candidates =
+        let mut candidates =
             retrieve::top_documents(&searcher, &store.fields, &searched, &must_have, depth)?;
+        // The nearest profiles by meaning join BM25's, so that a profile sharing no word
+        // with the job (another language) is re-scored too; those BM25 did not find come
+        // with a BM25 of 0. Only when a semantic feature has a weight: BM25 alone stays
+        // plain BM25.
+        let semantic = options.semantic
+            && (ranker.weights.semantic > 0.0 || ranker.weights.semantic_title > 0.0);
+        let job_vectors = match semantic {
+            true => self.job_vectors(job),
+            false => JobVectors::default(),
+        };
+        let vectors = match semantic {
+            true => self.vectors.of(&searcher)?,
+            false => Vec::new(),
+        };
+        if semantic {
+            let near = self.install(|| {
+                retrieve::nearest(
+                    &searcher,
+                    &vectors,
+                    &job_vectors,
+                    options.dense_depth(),
+                    self.pool.is_some(),
+                )
+            });
+            let found: HashSet<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
+            candidates.extend(
+                near.into_iter()
+                    .filter(|(_, a)| !found.contains(a))
+                    .map(|(_, a)| (0.0, a)),
+            );
+        }
+        let ranker = Ranker {
+            semantic: semantic.then_some((vectors.as_slice(), &job_vectors)),
+            must_have: &must_have,
+            ..ranker
+        };
         // Explanations list the job's own terms, not those feedback added.
         let results = self.install(|| ranker.rank(job, &terms, candidates, options))?;
         Ok(Ranking {
@@ -674,6 +765,7 @@ fn document(
     analyzer: &Analyzer,
     (id, path, hash): (&str, &str, u64),
     profile: &Profile,
+    vectors: Option<ProfileVectors>,
 ) -> std::result::Result<tantivy::TantivyDocument, String> {
     let (terms, phrases, table) = index::TermTable::analyse(analyzer, &profile.ranking_text);
     let mut doc = doc!(
@@ -711,6 +803,9 @@ fn document(
         .unwrap_or_default();
     let facts = RescoreFacts::new(id, profile.facts(), headline_terms).encode()?;
     doc.add_bytes(fields.facts, &facts);
+    if let Some(vectors) = vectors {
+        doc.add_bytes(fields.vectors, &vectors.encode());
+    }
     Ok(doc)
 }
 

@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod analysis;
+mod embed;
 mod engine;
 mod error;
 mod eval;
@@ -45,7 +46,8 @@ pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
-pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
+pub use embed::{DIM as EMBED_DIM, Encoder};
+pub use engine::{DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
 pub use features::{Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, WantedSkill, Weights};
@@ -61,6 +63,6 @@ pub use output::{
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
 pub use rank::{
     DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking,
-    RelatedCredit, default_depth,
+    RelatedCredit, TitleSimilarity, default_depth,
 };
 pub use retrieve::Feedback;

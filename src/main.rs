@@ -34,6 +34,10 @@ struct Cli {
     /// Refuse input files larger than this (bytes, or with a unit: 500k, 20MB, 1GiB).
     #[arg(long, global = true, value_name = "SIZE", default_value = "20MiB", value_parser = parse_size)]
     max_file_size: u64,
+    /// Tokens of each profile's (and job's) text the sentence encoder reads for its
+    /// vector (0: no vectors, match by words alone).
+    #[arg(long, global = true, value_name = "N", default_value_t = matcher::DEFAULT_EMBED_TOKENS)]
+    embed_tokens: usize,
     #[command(subcommand)]
     command: Command,
 }
@@ -191,6 +195,14 @@ struct RankArgs {
     /// for long jobs.
     #[arg(long)]
     fixed_b: bool,
+    /// Match by words only: no nearest-neighbour candidates by meaning, no semantic
+    /// features.
+    #[arg(long)]
+    no_semantic: bool,
+    /// How many nearest-neighbour candidates (by meaning) join BM25's (default: as many
+    /// as --depth).
+    #[arg(long, value_name = "N")]
+    dense_depth: Option<usize>,
 }
 
 impl RankArgs {
@@ -199,6 +211,8 @@ impl RankArgs {
             feedback: (!self.no_feedback && !bm25_only).then(matcher::Feedback::default),
             phrases: !self.no_phrases && !bm25_only,
             adaptive_b: !self.fixed_b && !bm25_only,
+            semantic: !self.no_semantic && !bm25_only,
+            dense_depth: self.dense_depth,
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,
@@ -326,7 +340,8 @@ fn pdf_text(file: &Path, max_bytes: u64) -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let mut builder = Matcher::builder()
         .index_dir(&cli.index)
-        .max_file_bytes(cli.max_file_size);
+        .max_file_bytes(cli.max_file_size)
+        .embed_tokens(cli.embed_tokens);
     // PDFs are read in a child process of this same binary, so one that crashes or
     // hangs the PDF reader costs only that file.
     if let Ok(exe) = std::env::current_exe() {

@@ -26,6 +26,8 @@ pub struct Config {
     pub phrases: bool,
     /// Whether BM25's `b` follows the job's length ([`RankOptions::adaptive_b`]).
     pub adaptive_b: bool,
+    /// Whether it matches by meaning too ([`RankOptions::semantic`]).
+    pub semantic: bool,
 }
 
 impl Config {
@@ -39,13 +41,25 @@ impl Config {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
             "full" | "no-feedback" | "no-phrases" | "fixed-b" => base.clone(),
+            "lexical" => base.clone().without("semantic").without("semantic_title"),
+            // The two semantic features in their `base` proportion (equal when `base`
+            // gives them none), nothing else.
+            "semantic-only" => {
+                let none = base.semantic + base.semantic_title <= 0.0;
+                Weights {
+                    bm25: 0.0,
+                    semantic: if none { 1.0 } else { base.semantic },
+                    semantic_title: if none { 1.0 } else { base.semantic_title },
+                    ..Weights::bm25_only()
+                }
+            }
             other => {
                 let feature = other
                     .strip_prefix("no-")
                     .filter(|f| features::all().iter().any(|x| x.name() == *f));
                 let Some(feature) = feature else {
                     return Err(Error::usage(format!(
-                        "unknown configuration {other:?}: use bm25-only, full, no-feedback, no-phrases, fixed-b or no-FEATURE (FEATURE one of {})",
+                        "unknown configuration {other:?}: use bm25-only, full, lexical, semantic-only, no-feedback, no-phrases, fixed-b or no-FEATURE (FEATURE one of {})",
                         features::all()
                             .iter()
                             .map(|f| f.name())
@@ -59,9 +73,10 @@ impl Config {
         Ok(Config {
             name: name.to_string(),
             weights,
-            feedback: !matches!(name, "bm25-only" | "no-feedback"),
-            phrases: !matches!(name, "bm25-only" | "no-phrases"),
+            feedback: !matches!(name, "bm25-only" | "no-feedback" | "semantic-only"),
+            phrases: !matches!(name, "bm25-only" | "no-phrases" | "semantic-only"),
             adaptive_b: !matches!(name, "bm25-only" | "fixed-b"),
+            semantic: !matches!(name, "bm25-only" | "lexical"),
         })
     }
 
@@ -171,6 +186,7 @@ pub fn evaluate_collection(
             feedback: config.feedback.then(Feedback::default),
             phrases: config.phrases,
             adaptive_b: config.adaptive_b,
+            semantic: config.semantic,
             ..RankOptions::default()
         };
         let rankings = matcher

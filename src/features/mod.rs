@@ -15,6 +15,7 @@ mod location;
 mod preferred;
 mod related;
 mod required;
+mod semantic;
 mod title;
 mod weights;
 mod years;
@@ -28,6 +29,7 @@ use crate::analysis::{Lexicon, SkillId, Taxonomy};
 use crate::job::Job;
 use crate::profile::ProfileFacts;
 
+pub(crate) use semantic::scaled as semantic_scaled;
 pub use weights::{TEXT_GATE, Weights};
 
 /// One scoring feature.
@@ -53,6 +55,8 @@ pub(crate) fn all() -> Vec<Box<dyn Feature>> {
         Box::new(years::Years),
         Box::new(education::EducationFit),
         Box::new(location::Location),
+        Box::new(semantic::Semantic),
+        Box::new(semantic::SemanticTitle),
     ]
 }
 
@@ -80,6 +84,8 @@ pub struct JobContext<'a> {
     pub preferred: Vec<WantedSkill>,
     /// The best BM25 score among the candidates (to normalise).
     pub max_bm25: f32,
+    /// The best `semantic` value among the candidates (the gate's meaning evidence).
+    pub max_semantic: f32,
     /// The job title's analyzer terms.
     pub title_terms: HashSet<String>,
     /// The weight of a title or headline term in title overlap: its idf among the
@@ -90,6 +96,11 @@ pub struct JobContext<'a> {
     /// The share of their weight the skill features get for this job
     /// (`skill_trust` of its recognised required and preferred skills).
     pub skill_trust: f32,
+    /// Whether the job's text has a vector to compare profiles' with (the `semantic`
+    /// feature applies).
+    pub semantic: bool,
+    /// Whether the job's title has a vector (the `semantic_title` feature applies).
+    pub semantic_title: bool,
 }
 
 impl JobContext<'_> {
@@ -108,6 +119,10 @@ pub struct Candidate<'a> {
     pub headline_terms: HashSet<String>,
     /// Which wanted skills the profile shows (computed once, shared by skill features).
     pub skills: SkillMatch,
+    /// The cosine of the job's and the profile's text vectors, if both have one.
+    pub semantic: Option<f32>,
+    /// The cosine of the job title's and the profile headline's vectors, if both have one.
+    pub semantic_title: Option<f32>,
 }
 
 /// How a candidate's skills meet the job's.

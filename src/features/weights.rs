@@ -52,6 +52,10 @@ pub struct Weights {
     pub education: f32,
     /// Location match.
     pub location: f32,
+    /// Job text ↔ profile text, as the sentence encoder reads them (any language).
+    pub semantic: f32,
+    /// Job title ↔ profile headline, as the sentence encoder reads them.
+    pub semantic_title: f32,
     /// The evidence (normalised BM25, or trusted required-skill coverage) below which the
     /// fit features count in proportion, in [0, 1]. Not a feature weight: it is outside
     /// the sum. By default, 0.4 ([`TEXT_GATE`]); 0 turns the gate off.
@@ -69,6 +73,8 @@ impl Default for Weights {
             years: 0.07,
             education: 0.05,
             location: 0.03,
+            semantic: 0.0,
+            semantic_title: 0.0,
             text_gate: TEXT_GATE,
         }
     }
@@ -92,6 +98,8 @@ impl Weights {
             years: 0.0,
             education: 0.0,
             location: 0.0,
+            semantic: 0.0,
+            semantic_title: 0.0,
             text_gate: 0.0,
         }
     }
@@ -134,6 +142,8 @@ impl Weights {
             "years" => &mut self.years,
             "education" => &mut self.education,
             "location" => &mut self.location,
+            "semantic" => &mut self.semantic,
+            "semantic_title" => &mut self.semantic_title,
             _ => return self,
         };
         *slot = 0.0;
@@ -151,6 +161,8 @@ impl Weights {
             "years" => self.years,
             "education" => self.education,
             "location" => self.location,
+            "semantic" => self.semantic,
+            "semantic_title" => self.semantic_title,
             _ => 0.0,
         }
     }
@@ -165,6 +177,8 @@ impl Weights {
             self.years,
             self.education,
             self.location,
+            self.semantic,
+            self.semantic_title,
         ];
         if all.iter().any(|w| !w.is_finite() || *w < 0.0) {
             return Err("weights must be finite and not negative".into());
@@ -192,7 +206,7 @@ mod tests {
         );
         assert!(Weights::from_toml("bm25 = -1").is_err());
         assert!(Weights::from_toml("text_gate = 1.5").is_err());
-        assert!(Weights::from_toml("bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 0").is_err());
+        assert!(Weights::from_toml("bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 0\nsemantic = 0\nsemantic_title = 0").is_err());
     }
 
     #[test]

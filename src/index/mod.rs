@@ -8,6 +8,7 @@
 pub(crate) mod columns;
 pub(crate) mod schema;
 pub(crate) mod terms;
+pub(crate) mod vectors;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ pub(crate) use columns::{Columns, RescoreFacts};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
 pub(crate) use terms::{TermRef, TermTable};
+pub(crate) use vectors::{ProfileVectors, Quantised, SegmentVectors, VectorCache};
 
 /// The file, beside Tantivy's own, that records which matcher schema the index has.
 const MARKER: &str = "matcher-index.json";

@@ -18,7 +18,7 @@ use crate::analysis::phrases::is_han_phrase;
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]
@@ -58,6 +58,9 @@ pub(crate) struct Fields {
     /// The ranking text's Chinese phrases, in a field of their own
     /// ([`Fields::phrase_field`]).
     pub han_phrases: Field,
+    /// The profile's sentence vectors, quantised ([`ProfileVectors`](super::ProfileVectors)),
+    /// fast: the nearest-neighbour scan reads every segment's column into memory once.
+    pub vectors: Field,
 }
 
 /// The tokenizer of fields whose text is terms already, space-separated: Tantivy's
@@ -107,6 +110,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         occupations: b.add_text_field("occupations", indexed(ANALYSED)),
         phrases: b.add_text_field("phrases", indexed(ANALYSED)),
         han_phrases: b.add_text_field("han_phrases", indexed(ANALYSED)),
+        vectors: b.add_bytes_field("vectors", FAST),
     };
     (b.build(), fields)
 }
@@ -137,6 +141,7 @@ impl Fields {
             occupations: schema.get_field("occupations").ok()?,
             phrases: schema.get_field("phrases").ok()?,
             han_phrases: schema.get_field("han_phrases").ok()?,
+            vectors: schema.get_field("vectors").ok()?,
         })
     }
 }

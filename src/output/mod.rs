@@ -120,6 +120,9 @@ pub fn write_explained(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
         if let Some(o) = &e.occupation {
             writeln!(w, "     occupation shared with the job: {o}")?;
         }
+        if let Some(t) = &e.title_similarity {
+            writeln!(w, "     title ≈ \"{}\" ({:.2})", t.title, t.cosine)?;
+        }
         for s in &e.matched_required {
             writeln!(w, "     ✓ required  {} «{}»", pad(&s.skill, 24), s.quote)?;
         }

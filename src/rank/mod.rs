@@ -11,6 +11,7 @@
 //! candidate's.
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -21,10 +22,10 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
-use crate::index::{Columns, Fields, RescoreFacts, TermRef, TermTable};
+use crate::index::{Columns, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
 use crate::job::Job;
 use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
-use crate::retrieve::{Feedback, JobTerms};
+use crate::retrieve::{Feedback, JobTerms, JobVectors};
 
 /// How many matched terms a result lists.
 const MATCHED_TERMS: usize = 8;
@@ -96,6 +97,20 @@ pub struct Explanation {
     /// one (ESCO or O*NET preferred title): why a differently worded title counted.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub occupation: Option<String>,
+    /// The profile's headline (or first title) and its cosine with the job title as the
+    /// sentence encoder reads them: `title ≈ "Cloud backend engineer" (0.81)`, however
+    /// differently, or in whatever language, the two are worded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title_similarity: Option<TitleSimilarity>,
+}
+
+/// A profile title and how close it is in meaning to the job's.
+#[derive(Clone, Debug, Serialize)]
+pub struct TitleSimilarity {
+    /// The profile's headline, or its first title when it has none.
+    pub title: String,
+    /// The cosine of its vector and the job title's.
+    pub cosine: f32,
 }
 
 /// One feature's part in a score.
@@ -207,6 +222,14 @@ pub struct RankOptions {
     /// profile gets no credit for matching a long posting's words by its length alone
     /// (`retrieve::length_norm`). By default, yes; no, 0.75 for every job.
     pub adaptive_b: bool,
+    /// Match by meaning too: the profiles nearest the job by the sentence encoder's
+    /// vectors join BM25's candidates, and the `semantic` and `semantic_title` features
+    /// score them (when their weights are not 0 and the index has vectors). By default,
+    /// yes.
+    pub semantic: bool,
+    /// How many nearest-neighbour candidates join BM25's. By default (`None`), as many
+    /// as [`RankOptions::depth`].
+    pub dense_depth: Option<usize>,
     /// Blind output: results carry no name (nor any other personal data the profile
     /// showed), so a reviewer judges the candidate by what the explanation says. Scores
     /// are the same either way — personal data never enters them. By default, off.
@@ -219,6 +242,11 @@ impl RankOptions {
         self.depth
             .unwrap_or_else(|| default_depth(self.top))
             .max(self.top)
+    }
+
+    /// How many nearest-neighbour candidates join BM25's.
+    pub fn dense_depth(&self) -> usize {
+        self.dense_depth.unwrap_or_else(|| self.depth())
     }
 }
 
@@ -237,6 +265,8 @@ impl Default for RankOptions {
             feedback: Some(Feedback::default()),
             phrases: true,
             adaptive_b: true,
+            semantic: true,
+            dense_depth: None,
             blind: false,
         }
     }
@@ -250,6 +280,11 @@ pub(crate) struct Ranker<'a> {
     pub lexicon: &'a Lexicon,
     pub weights: &'a Weights,
     pub parallel: bool,
+    /// Every segment's vectors and the job's, when the semantic features apply.
+    pub semantic: Option<(&'a [Arc<SegmentVectors>], &'a JobVectors)>,
+    /// Skills every candidate must have (canonical, lowercased): BM25's candidates have
+    /// them already, the nearest-neighbour ones are checked here.
+    pub must_have: &'a [String],
 }
 
 /// A candidate as re-scoring sees it: read from the index's columns, not its documents.
@@ -259,6 +294,9 @@ struct Loaded {
     bm25: f32,
     facts: ProfileFacts,
     headline_terms: Vec<String>,
+    /// The cosines of the job's and the profile's text and title vectors.
+    semantic: Option<f32>,
+    semantic_title: Option<f32>,
     /// The stored document, when a filter needed its text before scoring.
     stored: Option<StoredProfile>,
 }
@@ -319,6 +357,15 @@ impl Ranker<'_> {
             {
                 return Ok(None);
             }
+            if !self.must_have.iter().all(|skill| {
+                facts
+                    .skills
+                    .iter()
+                    .any(|s| s.skill.to_lowercase() == *skill)
+            }) {
+                return Ok(None);
+            }
+            let (semantic, semantic_title) = self.cosines(addr);
             let stored = if exclude.is_empty() {
                 None
             } else {
@@ -335,6 +382,8 @@ impl Ranker<'_> {
                 bm25,
                 facts,
                 headline_terms,
+                semantic,
+                semantic_title,
                 stored,
             }))
         };
@@ -407,7 +456,16 @@ impl Ranker<'_> {
                     String::new()
                 },
                 // Without the text (no details), every quote is empty.
-                explanation: explain(&ctx, &c.facts, &stored.body, s.features, &s.skills),
+                explanation: Explanation {
+                    title_similarity: c.semantic_title.and_then(|cosine| {
+                        let title = stored
+                            .headline
+                            .clone()
+                            .or_else(|| c.facts.titles.first().cloned())?;
+                        Some(TitleSimilarity { title, cosine })
+                    }),
+                    ..explain(&ctx, &c.facts, &stored.body, s.features, &s.skills)
+                },
                 id: c.id,
                 name: stored.name.filter(|_| !options.blind),
                 headline: stored.headline,
@@ -420,6 +478,25 @@ impl Ranker<'_> {
         } else {
             top.into_iter().map(result).collect()
         }
+    }
+
+    /// The cosines of the profile at `addr` with the job's text and title vectors.
+    fn cosines(&self, addr: DocAddress) -> (Option<f32>, Option<f32>) {
+        let Some((vectors, job)) = self.semantic else {
+            return (None, None);
+        };
+        let Some(segment) = vectors.get(addr.segment_ord as usize) else {
+            return (None, None);
+        };
+        if !segment.has(addr.doc_id) {
+            return (None, None);
+        }
+        (
+            job.text.as_ref().map(|q| segment.text_cos(addr.doc_id, q)),
+            job.title
+                .as_ref()
+                .and_then(|q| segment.title_cos(addr.doc_id, q)),
+        )
     }
 
     /// The stored document of the profile at `addr`: what is shown, not what is scored.
@@ -481,8 +558,14 @@ impl Ranker<'_> {
             required,
             preferred,
             max_bm25: candidates.iter().map(|c| c.bm25).fold(0.0, f32::max),
+            max_semantic: candidates
+                .iter()
+                .filter_map(|c| c.semantic.map(features::semantic_scaled))
+                .fold(0.0, f32::max),
             title_terms,
             headline_idf,
+            semantic: self.semantic.is_some_and(|(_, j)| j.text.is_some()),
+            semantic_title: self.semantic.is_some_and(|(_, j)| j.title.is_some()),
         }
     }
 
@@ -498,6 +581,8 @@ impl Ranker<'_> {
             facts: &c.facts,
             headline_terms: c.headline_terms.iter().cloned().collect(),
             skills: SkillMatch::new(ctx, &c.facts),
+            semantic: c.semantic,
+            semantic_title: c.semantic_title,
         };
         let values: Vec<(&'static str, Option<f32>, f32)> = features
             .iter()
@@ -533,7 +618,13 @@ impl Ranker<'_> {
         // words but every skill.
         let text = value("bm25").unwrap_or(1.0);
         let skills = value("required_skills").unwrap_or(0.0) * ctx.skill_trust;
-        let gate = self.weights.gate(text.max(skills));
+        // And meaning: a profile as near the job as the nearest candidate is, in any
+        // language, is as much evidence as the best text match.
+        let meaning = match (self.weights.semantic > 0.0, value("semantic")) {
+            (true, Some(v)) if ctx.max_semantic > 0.0 => v / ctx.max_semantic,
+            _ => 0.0,
+        };
+        let gate = self.weights.gate(text.max(skills).max(meaning));
         let mut score = 0.0;
         let mut feature_scores = Vec::with_capacity(values.len());
         for (name, value, weight) in values {
@@ -614,6 +705,7 @@ fn explain(
             .similarity(&facts.occupations)
             .1
             .map(|id| ctx.lexicon.occupations().name(id).to_string()),
+        title_similarity: None,
     }
 }
 

@@ -9,6 +9,7 @@
 //! neighbouring words, search the profiles' phrases. The disjunction is scored with
 //! Tantivy's BM25, term at a time ([`search`]).
 
+mod dense;
 mod search;
 
 use std::cmp::Reverse;
@@ -24,6 +25,7 @@ use crate::error::Result;
 use crate::index::{Fields, TermTable, occupation_term};
 use crate::job::Job;
 
+pub(crate) use dense::{JobVectors, nearest};
 pub(crate) use search::top_documents;
 
 /// Extra weight of a job-title term searched in the profile headline.

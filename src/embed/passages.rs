@@ -1,0 +1,94 @@
+//! Passages: what of a profile or a job the encoder reads.
+//!
+//! The encoder averages over the words it reads, so a whole résumé read as one passage
+//! blurs into "a résumé"; read paragraph by paragraph and averaged, its vector keeps
+//! what each part says. A text is cut at its line breaks into passages of at most
+//! [`PASSAGE_TOKENS`] tokens (short lines joined, a long one cut), read from the top
+//! until a budget of tokens is spent — the start of a résumé (headline, summary, latest
+//! job) says most of what it is, and the budget bounds what indexing and a query cost,
+//! since the encoder's work grows with the tokens it reads. The vector is the mean of
+//! the passages' vectors, each weighted by its tokens, made a unit vector again.
+//!
+//! The title vector reads one short text: the profile's headline (its first title when
+//! it has none), or the job's title.
+
+use super::{DIM, Encoder};
+
+/// Most tokens one passage holds.
+pub const PASSAGE_TOKENS: usize = 64;
+
+/// A text cut into passages of at most [`PASSAGE_TOKENS`] tokens, taken from the top
+/// until `budget` tokens are spent (BOS/EOS not counted), each with its token count.
+pub(crate) fn passages<'t>(encoder: &Encoder, text: &'t str, budget: usize) -> Vec<(&'t str, usize)> {
+    let mut out: Vec<(&'t str, usize)> = Vec::new();
+    let mut spent = 0;
+    // The passage being grown: its byte range in `text` and its tokens.
+    let mut open: Option<(usize, usize, usize)> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let start = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            continue;
+        }
+        if spent >= budget {
+            break;
+        }
+        let tokens = encoder.tokenize(trimmed).len().saturating_sub(2).max(1);
+        let tokens = tokens.min(budget - spent);
+        spent += tokens;
+        let line_start = start + (line.len() - line.trim_start().len());
+        let line_end = start + line.trim_end().len();
+        match open {
+            Some((s, _, n)) if n + tokens <= PASSAGE_TOKENS => open = Some((s, line_end, n + tokens)),
+            _ => {
+                if let Some((s, e, n)) = open.take() {
+                    out.push((&text[s..e], n));
+                }
+                open = Some((line_start, line_end, tokens));
+            }
+        }
+    }
+    if let Some((s, e, n)) = open {
+        out.push((&text[s..e], n));
+    }
+    out
+}
+
+/// The unit vector of `text` read passage by passage within `budget` tokens
+/// ([module doc](self)); `None` for a text with nothing to read.
+pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Option<[f32; DIM]> {
+    let parts = passages(encoder, text, budget);
+    if parts.is_empty() {
+        return None;
+    }
+    let texts: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
+    let vectors = encoder.encode_batch(&texts);
+    let mut mean = [0f32; DIM];
+    for (v, (_, n)) in vectors.iter().zip(&parts) {
+        for (m, x) in mean.iter_mut().zip(v) {
+            *m += x * *n as f32;
+        }
+    }
+    unit(mean)
+}
+
+/// `v` scaled to unit length; `None` for a zero vector.
+pub(crate) fn unit(mut v: [f32; DIM]) -> Option<[f32; DIM]> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if !(norm > 0.0) {
+        return None;
+    }
+    v.iter_mut().for_each(|x| *x /= norm);
+    Some(v)
+}
+
+/// The vector of a short text (a title), `None` when it is blank.
+pub(crate) fn title_vector(encoder: &Encoder, title: &str) -> Option<[f32; DIM]> {
+    let title = title.trim();
+    if title.is_empty() {
+        return None;
+    }
+    unit(encoder.encode(title))
+}
