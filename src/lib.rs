@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod analysis;
+mod embed;
 mod engine;
 mod error;
 mod eval;
@@ -45,6 +46,7 @@ pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
+pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
