@@ -76,6 +76,14 @@ pub struct Match {
 pub struct Explanation {
     /// Each feature's value, weight and contribution to the score, in a fixed order.
     pub features: Vec<FeatureScore>,
+    /// The evidence of relevance the text gate judges: the better of the normalised BM25
+    /// and the trusted required-skill coverage ([`Weights::text_gate`](crate::Weights::text_gate)).
+    pub evidence: f32,
+    /// The share of their weight the gated features get for this candidate: 1 at or
+    /// above the text gate, `evidence / text_gate` below. With `evidence`, each
+    /// feature's `trust` and `gated`, it lets a score be recomputed under other weights
+    /// (scripts/fit_weights.py does).
+    pub gate: f32,
     /// Required skills the profile shows, with the text that proves it.
     pub matched_required: Vec<Evidence>,
     /// Preferred skills the profile shows, with the text that proves it.
@@ -120,10 +128,15 @@ pub struct FeatureScore {
     pub name: &'static str,
     /// Value in [0, 1], or `None` when the job gives it nothing to judge.
     pub value: Option<f32>,
-    /// Its weight for this job and candidate: the configured weight, times the job's
-    /// skill trust for the skill features, times the text gate for every feature but
-    /// bm25 ([`Weights::text_gate`](crate::Weights::text_gate)).
+    /// Its weight for this job and candidate: the configured weight, times `trust`,
+    /// times the text gate when `gated` ([`Weights::text_gate`](crate::Weights::text_gate)).
     pub weight: f32,
+    /// The share of its configured weight this job gives it: the job's skill trust for
+    /// the skill features, 1 for the others. The score is normalised by the sum of
+    /// configured weight × trust over the features that apply.
+    pub trust: f32,
+    /// Whether the text gate scales it (every feature but bm25).
+    pub gated: bool,
     /// Points it adds to the 0–100 score.
     pub contribution: f32,
 }
@@ -315,6 +328,8 @@ struct StoredProfile {
 struct Scored {
     score: f32,
     features: Vec<FeatureScore>,
+    evidence: f32,
+    gate: f32,
     skills: SkillMatch,
 }
 
@@ -456,6 +471,7 @@ impl Ranker<'_> {
                     String::new()
                 },
                 // Without the text (no details), every quote is empty.
+                score: s.score,
                 explanation: Explanation {
                     title_similarity: c.semantic_title.and_then(|cosine| {
                         let title = stored
@@ -464,12 +480,11 @@ impl Ranker<'_> {
                             .or_else(|| c.facts.titles.first().cloned())?;
                         Some(TitleSimilarity { title, cosine })
                     }),
-                    ..explain(&ctx, &c.facts, &stored.body, s.features, &s.skills)
+                    ..explain(&ctx, &c.facts, &stored.body, s)
                 },
                 id: c.id,
                 name: stored.name.filter(|_| !options.blind),
                 headline: stored.headline,
-                score: s.score,
                 bm25: c.bm25,
             })
         };
@@ -584,7 +599,7 @@ impl Ranker<'_> {
             semantic: c.semantic,
             semantic_title: c.semantic_title,
         };
-        let values: Vec<(&'static str, Option<f32>, f32)> = features
+        let values: Vec<(&'static str, Option<f32>, f32, f32)> = features
             .iter()
             .map(|f| {
                 let trust = if features::is_skill_feature(f.name()) {
@@ -596,6 +611,7 @@ impl Ranker<'_> {
                     f.name(),
                     f.score(ctx, &candidate),
                     self.weights.get(f.name()) * trust,
+                    trust,
                 )
             })
             .collect();
@@ -603,14 +619,14 @@ impl Ranker<'_> {
         // so it is left out of the sum the weights are normalised by.
         let applicable: f32 = values
             .iter()
-            .filter(|(_, v, _)| v.is_some())
-            .map(|(_, _, w)| w)
+            .filter(|(_, v, _, _)| v.is_some())
+            .map(|(_, _, w, _)| w)
             .sum();
         let value = |feature: &str| {
             values
                 .iter()
-                .find(|(name, _, _)| *name == feature)
-                .and_then(|(_, value, _)| *value)
+                .find(|(name, _, _, _)| *name == feature)
+                .and_then(|(_, value, _, _)| *value)
         };
         // The evidence is the text match against the best candidate's (1 when no
         // candidate matches any word), or the required skills: they are the evidence
@@ -624,15 +640,13 @@ impl Ranker<'_> {
             (true, Some(v)) if ctx.max_semantic > 0.0 => v / ctx.max_semantic,
             _ => 0.0,
         };
-        let gate = self.weights.gate(text.max(skills).max(meaning));
+        let evidence = text.max(skills).max(meaning);
+        let gate = self.weights.gate(evidence);
         let mut score = 0.0;
         let mut feature_scores = Vec::with_capacity(values.len());
-        for (name, value, weight) in values {
-            let weight = if name == "bm25" {
-                weight
-            } else {
-                weight * gate
-            };
+        for (name, value, weight, trust) in values {
+            let gated = name != "bm25";
+            let weight = if gated { weight * gate } else { weight };
             let contribution = match value {
                 Some(v) if applicable > 0.0 => 100.0 * weight * v / applicable,
                 _ => 0.0,
@@ -642,26 +656,25 @@ impl Ranker<'_> {
                 name,
                 value,
                 weight,
+                trust,
+                gated,
                 contribution,
             });
         }
         Scored {
             score,
             features: feature_scores,
+            evidence,
+            gate,
             skills: candidate.skills,
         }
     }
 }
 
-/// The explanation of a result: its feature scores, and the skills matched (quoted from
-/// `body`, the profile's stored text), missing and related.
-fn explain(
-    ctx: &JobContext<'_>,
-    facts: &ProfileFacts,
-    body: &str,
-    features: Vec<FeatureScore>,
-    m: &SkillMatch,
-) -> Explanation {
+/// The explanation of a result: its feature scores and gate, and the skills matched
+/// (quoted from `body`, the profile's stored text), missing and related.
+fn explain(ctx: &JobContext<'_>, facts: &ProfileFacts, body: &str, s: Scored) -> Explanation {
+    let m = &s.skills;
     let evidence = |wanted: &WantedSkill| -> Option<Evidence> {
         let s = facts.skills.iter().find(|s| s.skill == wanted.name)?;
         Some(Evidence {
@@ -672,7 +685,9 @@ fn explain(
         })
     };
     Explanation {
-        features,
+        features: s.features,
+        evidence: s.evidence,
+        gate: s.gate,
         matched_required: m
             .required_found
             .iter()
