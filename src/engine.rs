@@ -15,9 +15,9 @@ use serde::Serialize;
 use tantivy::{DocAddress, IndexReader, Term, doc};
 
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
+use crate::embed::{Encoder, passages};
 use crate::error::{Error, Result};
 use crate::features::Weights;
-use crate::embed::{Encoder, passages};
 use crate::index::{self, ProfileVectors, Quantised, RescoreFacts, Store};
 use crate::ingest::{self, ReadOptions, SourceFile, Stated, Text};
 use crate::job::Job;
@@ -403,8 +403,14 @@ impl Matcher {
             }
             let profile = Profile::parse(file.id.clone(), text, self.lexicon());
             let vectors = self.profile_vectors(&profile);
-            let doc = document(fields, &self.analyzer, (&file.id, &path, hash), &profile, vectors)
-                .map_err(|e| Error::input(&file.path, e))?;
+            let doc = document(
+                fields,
+                &self.analyzer,
+                (&file.id, &path, hash),
+                &profile,
+                vectors,
+            )
+            .map_err(|e| Error::input(&file.path, e))?;
             Ok(Prepared::Changed(Box::new(doc)))
         })
     }
@@ -444,8 +450,14 @@ impl Matcher {
                 let hash = index::content_hash(&profile.text);
                 let vectors = self.profile_vectors(profile);
                 writer.add_document(
-                    document(&store.fields, &self.analyzer, (id, "", hash), profile, vectors)
-                        .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
+                    document(
+                        &store.fields,
+                        &self.analyzer,
+                        (id, "", hash),
+                        profile,
+                        vectors,
+                    )
+                    .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
                 )?;
             }
         }

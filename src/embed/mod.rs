@@ -16,9 +16,9 @@
 //! same text gives the same bits whether it is encoded alone or within any batch.
 
 mod model;
+pub(crate) mod passages;
 mod tokenizer;
 mod weights;
-pub(crate) mod passages;
 
 use std::cell::RefCell;
 use std::sync::OnceLock;

@@ -19,7 +19,11 @@ pub const PASSAGE_TOKENS: usize = 64;
 
 /// A text cut into passages of at most [`PASSAGE_TOKENS`] tokens, taken from the top
 /// until `budget` tokens are spent (BOS/EOS not counted), each with its token count.
-pub(crate) fn passages<'t>(encoder: &Encoder, text: &'t str, budget: usize) -> Vec<(&'t str, usize)> {
+pub(crate) fn passages<'t>(
+    encoder: &Encoder,
+    text: &'t str,
+    budget: usize,
+) -> Vec<(&'t str, usize)> {
     let mut out: Vec<(&'t str, usize)> = Vec::new();
     let mut spent = 0;
     // The passage being grown: its byte range in `text` and its tokens.
@@ -41,7 +45,9 @@ pub(crate) fn passages<'t>(encoder: &Encoder, text: &'t str, budget: usize) -> V
         let line_start = start + (line.len() - line.trim_start().len());
         let line_end = start + line.trim_end().len();
         match open {
-            Some((s, _, n)) if n + tokens <= PASSAGE_TOKENS => open = Some((s, line_end, n + tokens)),
+            Some((s, _, n)) if n + tokens <= PASSAGE_TOKENS => {
+                open = Some((s, line_end, n + tokens))
+            }
             _ => {
                 if let Some((s, e, n)) = open.take() {
                     out.push((&text[s..e], n));

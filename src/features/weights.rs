@@ -73,8 +73,8 @@ impl Default for Weights {
             years: 0.07,
             education: 0.05,
             location: 0.03,
-            semantic: 0.0,
-            semantic_title: 0.0,
+            semantic: 0.15,
+            semantic_title: 0.10,
             text_gate: TEXT_GATE,
         }
     }

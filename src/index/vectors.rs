@@ -113,7 +113,9 @@ impl ProfileVectors {
         let has_title = *bytes.get(1).ok_or_else(bad)? == 1;
         let text = Quantised::read(&bytes[2..]).ok_or_else(bad)?;
         let title = match has_title {
-            true => Some(Quantised::read(bytes.get(2 + QUANTISED..).ok_or_else(bad)?).ok_or_else(bad)?),
+            true => {
+                Some(Quantised::read(bytes.get(2 + QUANTISED..).ok_or_else(bad)?).ok_or_else(bad)?)
+            }
             false => None,
         };
         Ok(ProfileVectors { text, title })

@@ -114,7 +114,8 @@ impl Best {
     }
 
     fn trim(&mut self) {
-        self.items.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        self.items
+            .sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         self.items.truncate(self.limit);
     }
 
@@ -134,7 +135,11 @@ mod tests {
         for (i, s) in [0.1, 0.9, 0.5, 0.9, 0.2, 0.7, 0.5].iter().enumerate() {
             best.push(*s, DocAddress::new(0, i as u32));
         }
-        let got: Vec<(f32, u32)> = best.into_sorted().iter().map(|(s, a)| (*s, a.doc_id)).collect();
+        let got: Vec<(f32, u32)> = best
+            .into_sorted()
+            .iter()
+            .map(|(s, a)| (*s, a.doc_id))
+            .collect();
         assert_eq!(got, [(0.9, 1), (0.9, 3), (0.7, 5)]);
     }
 }
