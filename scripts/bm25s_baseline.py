@@ -19,6 +19,10 @@ Exactly what it runs:
   - Tokenizer `zh`: jieba.lcut_for_search(text) (jieba's default dictionary, HMM on),
     tokens lowercased, those without a word character (punctuation, spaces) dropped; no
     stop words, no stemming.
+  - Tokenizer `zh+en` (the cross-lingual sets, Chinese and English on either side): the
+    `zh` tokens, of which the all-Latin ones are then treated as `en` treats its tokens
+    (bm25s's English stop words removed, Snowball English stems), so an English résumé
+    is not penalised for its inflections against a Chinese posting's English terms.
   - bm25s.BM25() with its defaults (method "lucene", k1 = 1.5, b = 0.75), top 100 per query
     (or the whole corpus if smaller); documents scoring 0 (no query term) are left out of
     the run, as a term-matching engine would not return them.
@@ -76,6 +80,7 @@ def read_sets(path, eval_dir, sets_dir):
             continue
         name, tokenizer, *paths = line.split("\t")
         paths = [Path(p.replace("$EVAL", str(eval_dir)).replace("$SETS", str(sets_dir))) for p in paths]
+        paths = [p if p.is_absolute() else ROOT / p for p in paths]  # data/eval/…: ours
         sets[name] = (tokenizer, *paths)
     return sets
 
@@ -123,7 +128,16 @@ def tokenizer(kind):
         word = re.compile(r"\w")
         return lambda texts: [[t.lower() for t in jieba.lcut_for_search(x) if word.search(t)]
                               for x in texts]
-    sys.exit(f"bm25s_baseline: unknown tokenizer {kind!r} (en or zh)")
+    if kind == "zh+en":
+        import Stemmer
+        from bm25s.stopwords import STOPWORDS_EN
+
+        zh, stem = tokenizer("zh"), Stemmer.Stemmer("english").stemWord
+        stop, latin = set(STOPWORDS_EN), re.compile(r"[a-z]+")
+        return lambda texts: [[stem(t) if latin.fullmatch(t) else t for t in tokens
+                               if not (latin.fullmatch(t) and t in stop)]
+                              for tokens in zh(texts)]
+    sys.exit(f"bm25s_baseline: unknown tokenizer {kind!r} (en, zh or zh+en)")
 
 
 def run_set(name, kind, corpus_path, queries_path, qrels_path, runs_dir):

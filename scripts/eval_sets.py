@@ -57,6 +57,19 @@ a blank line between sentences, entities NAME CONT RACE TITLE EDU ORG PRO LOC)
     Every query has 5–200 relevant people (checked on every run; the MAP a perfect run
     cut at depth 100 could reach is printed, as some queries have more than 100).
 
+titles-zh (ours: data/taxonomy/curated/titles-zh.tsv + data/eval/titles-zh/queries.tsv)
+    A Chinese job-title set of the TalentCLEF task A kind, built only from files of this
+    project. Corpus: every distinct Chinese alias (zh_aliases) of the curated titles, one
+    document each, ids tzc0001… in file order. Queries: the hand-written title strings of
+    data/eval/titles-zh/queries.tsv (id, canonical, query), ids as there. Relevant
+    (grade 1): the corpus titles that are aliases of the query's canonical (an alias
+    listed under two canonicals is relevant to both). Checked on every run: each
+    canonical exists, no query is itself a name of the title vocabulary
+    (data/taxonomy/titles.tsv, any language, case-insensitively) nor a corpus title, and
+    every family of the curated file has queries. Printed: how many queries are still a
+    vocabulary name once a bracketed part, a seniority word and 急招 are dropped (the
+    part of the set a table lookup could answer). See data/eval/README.md.
+
 Usage: scripts/eval_sets.py [--data ../shared/data] [--out target/eval-sets] [--quiet]
 """
 
@@ -376,6 +389,83 @@ def build_resumener(data, out, log):
         log(f"  {qid} {text:24s} grade 2: {g[2]:3d}  grade 1: {g[1]:3d}")
 
 
+# Decorations postings put around a title: what a query is stripped of to see whether
+# what remains is a vocabulary name (reported, not used for building).
+DECORATION = re.compile(r"[（(【\[][^）)】\]]*[）)】\]]|^急招[：:]?\s*|资深|高级|初级|中级|^\s+|\s+$")
+
+
+def title_names(path):
+    """Every name (canonical and aliases) of a title TSV, lowercased."""
+    names = set()
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#") or not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] == "canonical":
+                continue
+            names.add(fields[0].strip().lower())
+            for field in fields[2:]:
+                names.update(a.strip().lstrip("=").lower() for a in field.split("|") if a.strip())
+    return names
+
+
+def build_titles_zh(out, log):
+    curated = ROOT / "data/taxonomy/curated/titles-zh.tsv"
+    queries_src = ROOT / "data/eval/titles-zh/queries.tsv"
+    family, aliases_of = {}, {}
+    with open(curated, encoding="utf-8") as f:
+        rows = [l.rstrip("\n").split("\t") for l in f if l.strip() and not l.startswith("#")]
+    for canonical, fam, zh, *_ in rows[1:]:
+        family[canonical] = fam
+        aliases_of[canonical] = [a.strip() for a in zh.split("|") if a.strip()]
+    docs = {}  # alias → id
+    for canonical, aliases in aliases_of.items():
+        for a in aliases:
+            docs.setdefault(a, f"tzc{len(docs) + 1:04d}")
+    vocabulary = title_names(ROOT / "data/taxonomy/titles.tsv") | title_names(curated)
+
+    queries, qrels, errors = [], {}, []
+    with open(queries_src, encoding="utf-8") as f:
+        lines = [l.rstrip("\n") for l in f if l.strip() and not l.startswith("#")]
+    for n, line in enumerate(lines[1:], 2):
+        try:
+            qid, canonical, text = line.split("\t")
+        except ValueError:
+            errors.append(f"{queries_src}: entry {n}: expected id<TAB>canonical<TAB>query")
+            continue
+        if canonical not in aliases_of:
+            errors.append(f"{queries_src}: {qid}: unknown canonical {canonical!r}")
+            continue
+        if text.strip().lower() in vocabulary or text.strip() in docs:
+            errors.append(f"{queries_src}: {qid}: {text!r} is itself a vocabulary title")
+        queries.append((qid, text, canonical))
+        qrels[qid] = {docs[a]: 1 for a in aliases_of[canonical]}
+    if len({q for q, _, _ in queries}) != len(queries):
+        errors.append(f"{queries_src}: duplicate query ids")
+    missing = sorted(set(family.values()) - {family[c] for _, _, c in queries})
+    if missing:
+        errors.append(f"{queries_src}: no query for the families {missing}")
+    if errors:
+        sys.exit("eval_sets: titles-zh:\n  " + "\n  ".join(errors))
+
+    target = out / "titles-zh"
+    target.mkdir(parents=True, exist_ok=True)
+    write_tsv(target / "corpus.tsv", ((i, a) for a, i in docs.items()))
+    write_tsv(target / "queries.tsv", ((q, t) for q, t, _ in queries))
+    write_qrels(target / "qrels.tsv", qrels)
+
+    bare = [(q, DECORATION.sub("", t)) for q, t, _ in queries]
+    lookup = [q for q, b in bare if b.lower() in vocabulary]
+    per_family = Counter(family[c] for _, _, c in queries)
+    sizes = [len(d) for d in qrels.values()]
+    log(f"titles-zh: {len(docs)} corpus titles ({len(aliases_of)} occupations), {len(queries)} queries "
+        f"over {len(per_family)} families, {sum(sizes)} relevant pairs ({min(sizes)}–{max(sizes)} a query)")
+    log(f"titles-zh: {len(lookup)} of {len(queries)} queries are a vocabulary title once brackets, "
+        f"seniority and 急招 are dropped")
+    log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data",
@@ -391,6 +481,7 @@ def main():
 
     build_resume_categories(args.data, args.out, log)
     build_resumener(args.data, args.out, log)
+    build_titles_zh(args.out, log)
     print(f"eval_sets: wrote {args.out}")
 
 

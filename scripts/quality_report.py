@@ -141,6 +141,7 @@ def render(results, command, sets, qrels_of):
         "have been busy with other work.",
         "",
     ]
+    lines += summary(results, sets, bm25s)
     checks = []
     for name in sets:
         configs, seconds = load_matcher(results, name)
@@ -164,6 +165,36 @@ def render(results, command, sets, qrels_of):
         lines.append(f"scripts/trec_map.py re-scoring matcher's runs agrees with `matcher eval` "
                      f"to within {max(checks):.1e} on every metric.")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def summary(results, sets, bm25s):
+    """One table of every set's MAP and nDCG@10 per ranking, and their macro average
+    (the unweighted mean over sets): a change that lifts one set and costs the average
+    is not kept."""
+    rankings = [("bm25s", "bm25s")] + [(c, ROW_NAMES.get(c, f"matcher {c}")) for c in ("bm25-only", "full")]
+    header = "| set | " + " | ".join(f"{label} MAP | {label} nDCG@10" for _, label in rankings) + " |"
+    lines = ["### All sets", "", header, "|---|" + "---:|" * (2 * len(rankings))]
+    sums = {r: [0.0, 0.0, 0] for r, _ in rankings}
+    for name in sets:
+        configs, _ = load_matcher(results, name)
+        cells = []
+        for key, _ in rankings:
+            m = bm25s.get(name) if key == "bm25s" else configs.get(key)
+            if m is None:
+                cells += ["–", "–"]
+                continue
+            cells += [fmt(m["map"]), fmt(m["ndcg_at_10"])]
+            sums[key][0] += m["map"]
+            sums[key][1] += m["ndcg_at_10"]
+            sums[key][2] += 1
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    macro = []
+    for key, _ in rankings:
+        total_map, total_ndcg, n = sums[key]
+        complete = n == len(sets) and n > 0
+        macro += [fmt(total_map / n), fmt(total_ndcg / n)] if complete else ["–", "–"]
+    lines.append(f"| **macro average ({len(sets)} sets)** | " + " | ".join(f"**{c}**" for c in macro) + " |")
+    return lines + [""]
 
 
 def write_doc(doc, block):

@@ -416,8 +416,10 @@ impl Profile {
             .next()
             .map(|cell| header_names(cell.trim().trim_start_matches('#').trim()))
             .unwrap_or_default();
+        // A title is no name, even on the first line (体育经理, "Sports Manager").
+        names.retain(|n| personal::is_header_name(n, lexicon));
         names.extend(stated.name.clone());
-        let (mut personal, mut personal_spans) = personal::find(&text, &names);
+        let (mut personal, mut personal_spans) = personal::find(&text, &names, lexicon);
         // What a structured source says is personal is blanked wherever it appears,
         // whether or not the patterns would have recognised it.
         for value in stated

@@ -5,12 +5,22 @@
 //! the profile stage blanks them out of the text that is indexed and scored, replacing
 //! each byte by a space so that every other span (skill evidence, dates) keeps its
 //! offsets. What was found is kept, apart, for display.
+//!
+//! A name needs evidence. Chinese résumés open with a title as often as with a name
+//! (体育经理, 临时助理), and both are two to four Han characters: a Chinese name is one
+//! only where names stand (the header line, after 姓名, on the line before 性别/手机)
+//! and when it starts with a known surname (`data/surnames-zh.txt`). Wherever it
+//! stands, a string that ends in a title word (`data/title-words.txt`) or that the
+//! title vocabulary reads as a title is not a name ([`reads_as_title`]).
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
+
+use crate::analysis::{Lexicon, is_han};
 
 /// Personal data found in a profile. Shown to the user; never indexed for ranking.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -84,17 +94,27 @@ const GENDER_WORDS: &[&str] = &["male", "female", "男", "女", "man", "woman"];
 const CELL_SEPARATORS: &[char] = &['|', '｜', '·', '•', '/', ';', '；'];
 
 /// Find personal data in `text`. Returns what was found and the spans to blank out.
-pub fn find(text: &str, header_names: &[String]) -> (Personal, Vec<Range<usize>>) {
+///
+/// `header_names` are names the caller already holds evidence for (the header line's,
+/// checked with [`is_header_name`], or a structured source's); they are taken as given.
+pub fn find(
+    text: &str,
+    header_names: &[String],
+    lexicon: &Lexicon,
+) -> (Personal, Vec<Range<usize>>) {
     let mut found = Personal::default();
     let mut spans = Vec::new();
     let mut offset = 0;
     for line in text.split('\n') {
-        scan_line(line, offset, &mut found, &mut spans);
+        scan_line(line, offset, lexicon, &mut found, &mut spans);
         offset += line.len() + 1;
     }
     let mut names: Vec<String> = found.name.iter().chain(header_names).cloned().collect();
     if names.is_empty() {
-        names.extend(intro_name(text));
+        names.extend(name_before_labels(text, lexicon));
+    }
+    if names.is_empty() {
+        names.extend(intro_name(text).filter(|n| !reads_as_title(n, lexicon)));
     }
     names.retain(|n| plausible_name(n));
     for name in &names {
@@ -107,7 +127,13 @@ pub fn find(text: &str, header_names: &[String]) -> (Personal, Vec<Range<usize>>
     (found, spans)
 }
 
-fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Range<usize>>) {
+fn scan_line(
+    line: &str,
+    offset: usize,
+    lexicon: &Lexicon,
+    found: &mut Personal,
+    spans: &mut Vec<Range<usize>>,
+) {
     // E-mail addresses and linkedin-style profile links anywhere on the line.
     for (at, _) in line.match_indices('@') {
         let local = |c: char| c.is_ascii_alphanumeric() || "._%+-".contains(c);
@@ -212,6 +238,11 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                     && !value.trim().is_empty()
                 {
                     if matches!(label, "name" | "姓名") {
+                        // The label is the evidence; only a title is refused
+                        // ("姓名：张示例", not "姓名：销售经理"), and left in the text.
+                        if reads_as_title(value.trim(), lexicon) {
+                            continue;
+                        }
                         found.name = Some(value.trim().to_string());
                     } else if !matches!(
                         label,
@@ -355,30 +386,114 @@ fn words(line: &str) -> impl Iterator<Item = (usize, &str)> {
         .map(move |w| (w.as_ptr() as usize - line.as_ptr() as usize, w))
 }
 
-const SURNAMES: &str = include_str!("../../data/surnames-zh.txt");
+/// Known Chinese surnames, single and compound (`data/surnames-zh.txt`).
+static SURNAMES: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    include_str!("../../data/surnames-zh.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace)
+        .collect()
+});
+
+/// Words that end job titles (`data/title-words.txt`): Han words, matched at the end
+/// of a string, and Latin words, matched (lowercased) as its last word.
+static TITLE_WORDS: LazyLock<(Vec<&'static str>, HashSet<String>)> = LazyLock::new(|| {
+    let words = include_str!("../../data/title-words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .flat_map(str::split_whitespace);
+    let (han, latin): (Vec<&str>, Vec<&str>) = words.partition(|w| w.chars().any(is_han));
+    (han, latin.into_iter().map(str::to_lowercase).collect())
+});
+
+/// Whether `s` reads as a job title rather than a name: it ends in a title word
+/// (经理, 助理, 工程师, "Manager" …), or the title vocabulary finds a title that ends
+/// where it ends (Han: 人力资源专员, 前台) or that is all of it (Latin: "Paralegal").
+pub(crate) fn reads_as_title(s: &str, lexicon: &Lexicon) -> bool {
+    let s = s.trim();
+    let (han, latin) = &*TITLE_WORDS;
+    if han.iter().any(|w| s.ends_with(w)) {
+        return true;
+    }
+    let last = s
+        .split(|c: char| !c.is_alphabetic())
+        .rfind(|w| !w.is_empty());
+    if last.is_some_and(|w| latin.contains(&w.to_lowercase())) {
+        return true;
+    }
+    let ends_in_han = s.chars().next_back().is_some_and(is_han);
+    lexicon
+        .titles
+        .find(s)
+        .iter()
+        .any(|m| m.span.end == s.len() && (ends_in_han || m.span.start == 0))
+}
+
+/// Whether `han` (Han characters only) starts with a known surname and has a given
+/// name after it: 张示例, 欧阳示例; not 体育经理 (体 is no surname) nor 欧阳.
+fn has_surname(han: &str) -> bool {
+    SURNAMES
+        .iter()
+        .any(|s| han.starts_with(s) && han.chars().count() > s.chars().count())
+}
+
+/// Whether a candidate from a résumé's header line has the evidence a name needs
+/// there: Chinese (two to four Han characters) starting with a known surname, and
+/// not a title ([`reads_as_title`]). A Latin candidate's shape was checked by the
+/// caller; here it only must not be a title ("Sports Manager").
+pub(crate) fn is_header_name(candidate: &str, lexicon: &Lexicon) -> bool {
+    let han = candidate.chars().filter(|&c| is_han(c)).count();
+    if han > 0 {
+        let solid: String = candidate.chars().filter(|c| !c.is_whitespace()).collect();
+        let all_han = solid.chars().count() == han;
+        if !(all_han && (2..=4).contains(&han) && has_surname(&solid)) {
+            return false;
+        }
+    }
+    !reads_as_title(candidate, lexicon)
+}
+
+/// Labels of the personal lines that follow a name ("张示例\n性别：男  年龄：30").
+const AFTER_NAME_LABELS: &[&str] = &[
+    "性别",
+    "年龄",
+    "出生",
+    "手机",
+    "电话",
+    "邮箱",
+    "民族",
+    "籍贯",
+    "婚姻",
+    "政治面貌",
+];
+
+/// A name on a line of its own among the first lines, just before a line of personal
+/// data ("个人简历\n张示例\n性别：男 | 手机：…"): the other place Chinese résumés put it.
+fn name_before_labels(text: &str, lexicon: &Lexicon) -> Option<String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(8)
+        .collect();
+    lines.windows(2).find_map(|pair| {
+        let next_is_personal = AFTER_NAME_LABELS.iter().any(|l| pair[1].starts_with(l));
+        (next_is_personal && is_header_name(pair[0], lexicon)).then(|| pair[0].to_string())
+    })
+}
 
 /// "我是张三，" — the way Chinese self-introductions give the name: two to four Han
 /// characters after 我是/我叫, starting with a known surname (so 我是产品经理 is not one),
 /// ending at punctuation.
 fn intro_name(text: &str) -> Option<String> {
-    let surnames: Vec<&str> = SURNAMES
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .flat_map(str::split_whitespace)
-        .collect();
     for marker in ["我是", "我叫", "本人"] {
         for (i, _) in text.match_indices(marker) {
             let rest = &text[i + marker.len()..];
-            let name: String = rest
-                .chars()
-                .take_while(|c| crate::analysis::is_han(*c))
-                .collect();
+            let name: String = rest.chars().take_while(|c| is_han(*c)).collect();
             let n = name.chars().count();
             if (2..=4).contains(&n)
                 && rest[name.len()..].starts_with(['，', ',', '。', ' ', '('])
-                && surnames
-                    .iter()
-                    .any(|s| name.starts_with(s) && name.chars().count() > s.chars().count())
+                && has_surname(&name)
             {
                 return Some(name);
             }
@@ -397,6 +512,8 @@ fn plausible_name(name: &str) -> bool {
 mod tests {
     use super::*;
 
+    static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::builtin);
+
     fn blank(text: &str, spans: &[Range<usize>]) -> String {
         let mut b = text.as_bytes().to_vec();
         for r in spans {
@@ -409,20 +526,20 @@ mod tests {
     /// them a phone number, and it was blanked from the ranking text.
     #[test]
     fn phone_labels_start_a_word() {
-        let (p, _) = find("Hotel reservations desk 12345678", &[]);
+        let (p, _) = find("Hotel reservations desk 12345678", &[], &LEXICON);
         assert!(p.phones.is_empty(), "{:?}", p.phones);
-        let (p, _) = find("Excellent 12345678 units sold", &[]);
+        let (p, _) = find("Excellent 12345678 units sold", &[], &LEXICON);
         assert!(p.phones.is_empty(), "{:?}", p.phones);
-        let (p, _) = find("Mobile/Tel: 12345678", &[]);
+        let (p, _) = find("Mobile/Tel: 12345678", &[], &LEXICON);
         assert_eq!(p.phones, ["12345678"]);
-        let (p, _) = find("电话 12345678", &[]);
+        let (p, _) = find("电话 12345678", &[], &LEXICON);
         assert_eq!(p.phones, ["12345678"]);
     }
 
     #[test]
     fn english_header_line() {
         let text = "Alex Sample\nMale | Age: 40 | Phone: 138-0000-0000 | Email: alex@example.com ｜ Experience：16 years\nEdu: Master";
-        let (p, spans) = find(text, &["Alex Sample".to_string()]);
+        let (p, spans) = find(text, &["Alex Sample".to_string()], &LEXICON);
         assert_eq!(p.name.as_deref(), Some("Alex Sample"));
         assert_eq!(p.emails, ["alex@example.com"]);
         assert_eq!(p.phones, ["138-0000-0000"]);
@@ -436,7 +553,7 @@ mod tests {
     #[test]
     fn linkedin_links_without_a_scheme_are_blanked() {
         let text = "Jane Roe\n+30 210 8847 293 | linkedin.com/in/janeroe\nEXPERIENCE";
-        let (_, spans) = find(text, &["Jane Roe".to_string()]);
+        let (_, spans) = find(text, &["Jane Roe".to_string()], &LEXICON);
         let out = blank(text, &spans);
         assert!(
             !out.contains("janeroe") && !out.contains("linkedin"),
@@ -453,7 +570,7 @@ mod tests {
             Some("欧阳示例".to_string())
         );
         let text = "你好，我是张示例，现任技术负责人。\n性别：男  年龄：35  出生日期：1990年1月\n手机：13800000000\n2018年，张示例加入快手";
-        let (p, spans) = find(text, &[]);
+        let (p, spans) = find(text, &[], &LEXICON);
         assert_eq!(p.name.as_deref(), Some("张示例"));
         let out = blank(text, &spans);
         for gone in ["张示例", "男", "35", "1990", "13800000000"] {
@@ -475,7 +592,72 @@ mod tests {
         let (p, _) = find(
             "Bachelor, 2001-2005\nAutodesk 2008.1-2015/12\n1000 concurrent users",
             &[],
+            &LEXICON,
         );
         assert!(p.phones.is_empty(), "{:?}", p.phones);
+    }
+
+    /// Regression (issue 19): a profile that was just 体育经理, 创意经理, 临时助理 or
+    /// 出版经理 had it taken for the name and blanked, so it ranked on nothing.
+    #[test]
+    fn titles_are_not_names() {
+        for title in [
+            "体育经理",
+            "创意经理",
+            "临时助理",
+            "出版经理",
+            "高级经理",
+            "王牌销售",
+            "前台",
+            "Sports Manager",
+            "Paralegal",
+        ] {
+            assert!(!is_header_name(title, &LEXICON), "{title} taken for a name");
+            assert!(
+                reads_as_title(title, &LEXICON),
+                "{title} not read as a title"
+            );
+        }
+        // 高 and 王 are surnames: only the title word tells these apart from names.
+        for name in [
+            "张示例",
+            "欧阳示例",
+            "高示例",
+            "王立群",
+            "Alex Sample",
+            "Emily Carter",
+        ] {
+            assert!(
+                is_header_name(name, &LEXICON),
+                "{name} not taken for a name"
+            );
+        }
+        // No surname, no name: 体 is not one, and a surname alone is not a name.
+        assert!(!is_header_name("体示例", &LEXICON));
+        assert!(!is_header_name("王", &LEXICON));
+        assert_eq!(intro_name("我是王经理，"), Some("王经理".to_string()));
+        let (p, _) = find("你好，我是王经理，负责销售", &[], &LEXICON);
+        assert_eq!(p.name, None);
+    }
+
+    #[test]
+    fn a_name_needs_its_position_and_the_label_is_one() {
+        // After 姓名: taken as given, unless it is a title (then it stays in the text).
+        let text = "姓名：示例\n手机：13800000000";
+        let (p, spans) = find(text, &[], &LEXICON);
+        assert_eq!(p.name.as_deref(), Some("示例"));
+        assert!(!blank(text, &spans).contains("示例"));
+        let text = "姓名：销售经理\n负责华东区";
+        let (p, spans) = find(text, &[], &LEXICON);
+        assert_eq!(p.name, None);
+        assert!(blank(text, &spans).contains("销售经理"));
+        // On its own line before the personal lines, not only on the first line.
+        let text = "个人简历\n张示例\n性别：男 | 手机：13800000000\n2018年张示例加入某公司";
+        let (p, spans) = find(text, &[], &LEXICON);
+        assert_eq!(p.name.as_deref(), Some("张示例"));
+        assert!(!blank(text, &spans).contains("张示例"));
+        // A title there is still a title.
+        let (p, _) = find("个人简历\n体育经理\n性别：男", &[], &LEXICON);
+        assert_eq!(p.name, None);
     }
 }
