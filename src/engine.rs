@@ -43,7 +43,7 @@ pub struct MatcherBuilder {
 }
 
 /// The default [`MatcherBuilder::embed_tokens`].
-pub const DEFAULT_EMBED_TOKENS: usize = 128;
+pub const DEFAULT_EMBED_TOKENS: usize = 256;
 
 impl Default for MatcherBuilder {
     fn default() -> Self {
