@@ -9,7 +9,8 @@
 //! - `dump`: prints the text sets (job titles, résumé paragraphs, whole résumés) as
 //!   JSON, so that Rust and Python encode exactly the same strings;
 //! - `compare`: encodes each set of `ENCODER_BENCH_SETS` (that JSON) `ENCODER_BENCH_REPS`
-//!   times (default 5) in one thread, prints the median seconds per set as JSON;
+//!   times (default 5) in one thread, prints the median seconds per set as JSON, and
+//!   the mean CPU seconds (what one free core would take);
 //! - `load`: the time of `Encoder::builtin()` (and of a first encode) in this fresh
 //!   process;
 //! - `profiles`: what encoding costs per profile for the integrators: tokens per
@@ -92,6 +93,22 @@ fn first_tokens(enc: &Encoder, text: &str, n: usize) -> String {
     text[..bounds[lo]].to_owned()
 }
 
+/// CPU seconds this thread has used (`/proc/thread-self/stat`, utime + stime at 100
+/// ticks a second): on a shared machine, wall time also counts the time others hold the
+/// core; CPU time is what one core would take alone.
+fn thread_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -147,9 +164,11 @@ fn compare() {
             .map(|t| t.as_str().expect("a text"))
             .collect();
         let tokens: usize = texts.iter().map(|t| enc.tokenize(t).len()).sum();
+        let cpu = thread_cpu();
         let secs = time(reps, || {
             std::hint::black_box(enc.encode_batch(&texts));
         });
+        let cpu = (thread_cpu() - cpu) / (reps + 1) as f64;
         let tok_secs = time(reps, || {
             for t in &texts {
                 std::hint::black_box(enc.tokenize(t));
@@ -158,7 +177,7 @@ fn compare() {
         out.insert(
             name.clone(),
             serde_json::json!({"texts": texts.len(), "tokens": tokens, "seconds": secs,
-                               "tokenize_seconds": tok_secs}),
+                               "cpu_seconds": cpu, "tokenize_seconds": tok_secs}),
         );
     }
     println!("{}", serde_json::Value::Object(out));

@@ -39,6 +39,8 @@ import json, statistics, sys
 out = sys.argv[1]
 rust = json.load(open(f"{out}/rust.json"))
 ref = json.load(open(f"{out}/numpy.json"))
+load = open("/proc/loadavg").read().split()[0]
+print(f"(load average {load}; wall = median wall time, cpu = mean CPU time of the thread)")
 print(f"{'set':<11} {'texts':>6} {'tokens':>7} | {'Rust tok/s':>10} {'numpy tok/s':>11} "
       f"{'ratio':>6} | {'Rust sent/s':>11} {'numpy sent/s':>12} | tokenize-only Rust/numpy")
 for name in rust:
@@ -48,13 +50,17 @@ for name in rust:
     rs, ps = r["texts"] / r["seconds"], p["texts"] / p["seconds"]
     tk = p["tokenize_seconds"] / r["tokenize_seconds"]
     print(f"{name:<11} {r['texts']:>6} {r['tokens']:>7} | {rt:>10.0f} {pt:>11.0f} "
-          f"{rt / pt:>5.1f}x | {rs:>11.1f} {ps:>12.1f} | {tk:.0f}x faster")
+          f"{rt / pt:>5.1f}x | {rs:>11.1f} {ps:>12.1f} | {tk:.0f}x faster  (wall)")
+    rt, pt = r["tokens"] / r["cpu_seconds"], p["tokens"] / p["cpu_seconds"]
+    rs, ps = r["texts"] / r["cpu_seconds"], p["texts"] / p["cpu_seconds"]
+    print(f"{'':<11} {'':>6} {'':>7} | {rt:>10.0f} {pt:>11.0f} "
+          f"{rt / pt:>5.1f}x | {rs:>11.1f} {ps:>12.1f} |  (cpu)")
 loads = json.load(open(f"{out}/load.json"))
 med = lambda k: statistics.median(x["inner"][k] for x in loads) * 1e3
 proc = statistics.median(x["process"] for x in loads) * 1e3
 print(f"\n== Encoder::builtin() in a fresh process (median of {len(loads)}): "
       f"load {med('load_seconds'):.1f} ms, first encode {med('first_encode_seconds'):.2f} ms, "
-      f"whole process {proc:.0f} ms")
+      f"whole process {proc:.0f} ms; CPU time of load + first encode {med('cpu_seconds'):.0f} ms")
 pr = json.load(open(f"{out}/profiles.json"))
 print(f"\n== per profile ({pr['profiles']} corpus profiles; medians, min–max)")
 f = lambda s, k=1: f"{s['median']*k:.1f} ({s['min']*k:.1f}–{s['max']*k:.1f})"

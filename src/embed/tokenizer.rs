@@ -21,6 +21,8 @@
 //! a range by binary search at each character. Building it is one sort (a character
 //! trie in a hash map cost 100 ms to build, most of a cold query's budget).
 
+use rustc_hash::FxHashMap;
+
 /// Piece id of `<unk>`.
 pub(crate) const UNK: u32 = 0;
 /// Piece id of `<s>`, prepended to every text.
@@ -39,6 +41,9 @@ pub(crate) struct Tokenizer {
     /// as the reference's dict keeps it). The pieces that extend a prefix form a
     /// contiguous range of it, so walking the lattice narrows a range by binary search.
     sorted: Vec<(&'static str, u32)>,
+    /// The range of `sorted` that starts with each character: the first, widest step
+    /// of every walk as one lookup.
+    by_first: FxHashMap<char, (u32, u32)>,
     normalizer: Normalizer,
 }
 
@@ -153,10 +158,16 @@ impl Tokenizer {
         sorted.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
         sorted.dedup_by(|later, first| later.0 == first.0);
         sorted.retain(|p| !p.0.is_empty());
+        let mut by_first = FxHashMap::default();
+        for (i, (piece, _)) in sorted.iter().enumerate() {
+            let c = piece.chars().next().expect("not empty");
+            by_first.entry(c).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
+        }
         Ok(Tokenizer {
             scores,
             unk_score: f64::from(min) - 10.0,
             sorted,
+            by_first,
             normalizer: Normalizer::new(charsmap)?,
         })
     }
@@ -177,6 +188,24 @@ impl Tokenizer {
         self.viterbi(&normalized, out);
     }
 
+    /// The `<unk>` node of one character at `i`, for a position no piece of length one
+    /// starts at.
+    fn unk(
+        &self,
+        i: usize,
+        base: f64,
+        best: &mut [f64],
+        start_of: &mut [u32],
+        piece_at: &mut [u32],
+    ) {
+        let score = base + self.unk_score;
+        if score > best[i + 1] {
+            best[i + 1] = score;
+            start_of[i + 1] = i as u32;
+            piece_at[i + 1] = UNK;
+        }
+    }
+
     fn viterbi(&self, normalized: &str, out: &mut Vec<u32>) {
         // Byte offsets of the characters, and of the end.
         let bounds: Vec<usize> = normalized
@@ -193,18 +222,25 @@ impl Tokenizer {
         for i in 0..len {
             let base = best[i];
             let mut has_single = false;
-            // The pieces that start with normalized[i..j]: sorted[lo..hi].
-            let (mut lo, mut hi) = (0, self.sorted.len());
+            // The pieces that start with normalized[i..end]: sorted[lo..hi].
+            let first_char = normalized[bounds[i]..].chars().next().expect("i < len");
+            let Some(&(lo, hi)) = self.by_first.get(&first_char) else {
+                self.unk(i, base, &mut best, &mut start_of, &mut piece_at);
+                continue;
+            };
+            let (mut lo, mut hi) = (lo as usize, hi as usize);
             for end in i + 1..=len {
                 let prefix = &bytes[bounds[i]..bounds[end]];
-                let range = &self.sorted[lo..hi];
-                let first = range.partition_point(|p| p.0.as_bytes() < prefix);
-                let past =
-                    first + range[first..].partition_point(|p| p.0.as_bytes().starts_with(prefix));
-                if first == past {
-                    break;
+                if end > i + 1 {
+                    let range = &self.sorted[lo..hi];
+                    let first = range.partition_point(|p| p.0.as_bytes() < prefix);
+                    let past = first
+                        + range[first..].partition_point(|p| p.0.as_bytes().starts_with(prefix));
+                    if first == past {
+                        break;
+                    }
+                    (lo, hi) = (lo + first, lo + past);
                 }
-                (lo, hi) = (lo + first, lo + past);
                 let (piece, id) = self.sorted[lo];
                 if piece.len() == prefix.len() {
                     let score = base + f64::from(self.scores[id as usize]);
@@ -219,12 +255,7 @@ impl Tokenizer {
                 }
             }
             if !has_single {
-                let score = base + self.unk_score;
-                if score > best[i + 1] {
-                    best[i + 1] = score;
-                    start_of[i + 1] = i as u32;
-                    piece_at[i + 1] = UNK;
-                }
+                self.unk(i, base, &mut best, &mut start_of, &mut piece_at);
             }
         }
         let first = out.len();
