@@ -16,8 +16,10 @@
 //! Like the reference (and unlike C++ SentencePiece) every piece, control pieces
 //! included, can match literal text: `"<s>"` in a text is piece 1.
 //!
-//! The vocabulary is a character trie held as one hash map from `(node, char)` to the
-//! child node: one lookup per character walked, as in the reference's prefix dict.
+//! The vocabulary is the pieces sorted by their bytes, borrowed from the model file:
+//! the pieces that extend a prefix are a contiguous range, so the lattice walk narrows
+//! a range by binary search at each character. Building it is one sort (a character
+//! trie in a hash map cost 100 ms to build, most of a cold query's budget).
 
 use rustc_hash::FxHashMap;
 
@@ -30,15 +32,18 @@ pub(crate) const EOS: u32 = 2;
 
 const SPACE: &[u8] = "\u{2581}".as_bytes();
 
-/// The tokenizer: vocabulary trie, piece scores and normaliser.
+/// The tokenizer: vocabulary, piece scores and normaliser.
 #[derive(Debug)]
 pub(crate) struct Tokenizer {
     scores: Vec<f32>,
     unk_score: f64,
-    /// `(node << 32) | char` → child node; node 0 is the root.
-    children: FxHashMap<u64, u32>,
-    /// Per node: piece id + 1 when the path to it spells a piece, else 0.
-    piece_of_node: Vec<u32>,
+    /// Every piece once, in byte order, with its id (the last id of a duplicated text,
+    /// as the reference's dict keeps it). The pieces that extend a prefix form a
+    /// contiguous range of it, so walking the lattice narrows a range by binary search.
+    sorted: Vec<(&'static str, u32)>,
+    /// The range of `sorted` that starts with each character: the first, widest step
+    /// of every walk as one lookup.
+    by_first: FxHashMap<char, (u32, u32)>,
     normalizer: Normalizer,
 }
 
@@ -63,68 +68,81 @@ enum Value<'a> {
 }
 
 /// The fields of one protobuf message, in order: `(field number, value)`.
-fn fields(data: &[u8]) -> Result<Vec<(u64, Value<'_>)>, String> {
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < data.len() {
-        let tag = varint(data, &mut pos)?;
-        let field = tag >> 3;
-        let fixed = |pos: &mut usize, n: usize| -> Result<&[u8], String> {
-            let v = data
-                .get(*pos..*pos + n)
-                .ok_or("protobuf value runs past the end")?;
-            *pos += n;
-            Ok(v)
-        };
+struct Fields<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+fn fields(data: &[u8]) -> Fields<'_> {
+    Fields { data, pos: 0 }
+}
+
+impl<'a> Fields<'a> {
+    fn fixed(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let data: &'a [u8] = self.data;
+        let end = self.pos.checked_add(n).filter(|&e| e <= data.len());
+        let v = &data[self.pos..end.ok_or("protobuf value runs past the end")?];
+        self.pos += n;
+        Ok(v)
+    }
+
+    fn field(&mut self) -> Result<(u64, Value<'a>), String> {
+        let tag = varint(self.data, &mut self.pos)?;
         let value = match tag & 7 {
-            0 => Value::Int(varint(data, &mut pos)?),
-            1 => Value::Int(u64::from_le_bytes(
-                fixed(&mut pos, 8)?.try_into().expect("8"),
-            )),
+            0 => Value::Int(varint(self.data, &mut self.pos)?),
+            1 => Value::Int(u64::from_le_bytes(self.fixed(8)?.try_into().expect("8"))),
             2 => {
-                let len = varint(data, &mut pos)? as usize;
-                Value::Bytes(fixed(&mut pos, len)?)
+                let len = varint(self.data, &mut self.pos)? as usize;
+                Value::Bytes(self.fixed(len)?)
             }
             5 => Value::Int(u64::from(u32::from_le_bytes(
-                fixed(&mut pos, 4)?.try_into().expect("4"),
+                self.fixed(4)?.try_into().expect("4"),
             ))),
             wire => return Err(format!("protobuf wire type {wire} not supported")),
         };
-        out.push((field, value));
+        Ok((tag >> 3, value))
     }
-    Ok(out)
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = Result<(u64, Value<'a>), String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        (self.pos < self.data.len()).then(|| self.field())
+    }
 }
 
 impl Tokenizer {
     /// Reads a SentencePiece `ModelProto`: pieces with their scores (field 1), and the
     /// precompiled charsmap of the normaliser spec (field 3, its field 2).
     pub(crate) fn from_model_proto(model: &'static [u8]) -> Result<Tokenizer, String> {
-        let mut pieces: Vec<&str> = Vec::new();
+        let mut sorted: Vec<(&'static str, u32)> = Vec::new();
         let mut scores = Vec::new();
         let mut charsmap: &'static [u8] = &[];
-        for (field, value) in fields(model)? {
-            match (field, value) {
+        for field in fields(model) {
+            match field? {
                 (1, Value::Bytes(msg)) => {
+                    let id = scores.len();
                     let (mut piece, mut score) = (None, 0.0f32);
-                    for (f, v) in fields(msg)? {
-                        match (f, v) {
+                    for f in fields(msg) {
+                        match f? {
                             (1, Value::Bytes(b)) => {
-                                piece =
-                                    Some(std::str::from_utf8(b).map_err(|_| {
-                                        format!("piece {} is not UTF-8", pieces.len())
-                                    })?)
+                                piece = Some(
+                                    std::str::from_utf8(b)
+                                        .map_err(|_| format!("piece {id} is not UTF-8"))?,
+                                )
                             }
                             (2, Value::Int(bits)) => score = f32::from_bits(bits as u32),
                             _ => {}
                         }
                     }
-                    pieces
-                        .push(piece.ok_or_else(|| format!("piece {} has no text", pieces.len()))?);
+                    let piece = piece.ok_or_else(|| format!("piece {id} has no text"))?;
+                    sorted.push((piece, id as u32));
                     scores.push(score);
                 }
                 (3, Value::Bytes(spec)) => {
-                    for (f, v) in fields(spec)? {
-                        if let (2, Value::Bytes(b)) = (f, v) {
+                    for f in fields(spec) {
+                        if let (2, Value::Bytes(b)) = f? {
                             charsmap = b;
                         }
                     }
@@ -132,33 +150,24 @@ impl Tokenizer {
                 _ => {}
             }
         }
-        if pieces.len() <= EOS as usize {
-            return Err(format!("only {} pieces", pieces.len()));
+        if scores.len() <= EOS as usize {
+            return Err(format!("only {} pieces", scores.len()));
         }
         let min = scores.iter().copied().fold(f32::INFINITY, f32::min);
-        let mut children = FxHashMap::default();
-        children.reserve(pieces.iter().map(|p| p.len()).sum::<usize>() / 2);
-        let mut piece_of_node = vec![0u32];
-        for (id, piece) in pieces.iter().enumerate() {
-            let mut node = 0u32;
-            for c in piece.chars() {
-                let key = (u64::from(node) << 32) | u64::from(c);
-                let next = piece_of_node.len() as u32;
-                node = *children.entry(key).or_insert_with(|| {
-                    piece_of_node.push(0);
-                    next
-                });
-            }
-            // The reference's dict keeps the last piece of a given text.
-            if node != 0 {
-                piece_of_node[node as usize] = id as u32 + 1;
-            }
+        // Byte order, the highest id first among equal texts; then one entry per text.
+        sorted.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        sorted.dedup_by(|later, first| later.0 == first.0);
+        sorted.retain(|p| !p.0.is_empty());
+        let mut by_first = FxHashMap::default();
+        for (i, (piece, _)) in sorted.iter().enumerate() {
+            let c = piece.chars().next().expect("not empty");
+            by_first.entry(c).or_insert((i as u32, i as u32)).1 = i as u32 + 1;
         }
         Ok(Tokenizer {
             scores,
             unk_score: f64::from(min) - 10.0,
-            children,
-            piece_of_node,
+            sorted,
+            by_first,
             normalizer: Normalizer::new(charsmap)?,
         })
     }
@@ -179,31 +188,66 @@ impl Tokenizer {
         self.viterbi(&normalized, out);
     }
 
+    /// The `<unk>` node of one character at `i`, for a position no piece of length one
+    /// starts at.
+    fn unk(
+        &self,
+        i: usize,
+        base: f64,
+        best: &mut [f64],
+        start_of: &mut [u32],
+        piece_at: &mut [u32],
+    ) {
+        let score = base + self.unk_score;
+        if score > best[i + 1] {
+            best[i + 1] = score;
+            start_of[i + 1] = i as u32;
+            piece_at[i + 1] = UNK;
+        }
+    }
+
     fn viterbi(&self, normalized: &str, out: &mut Vec<u32>) {
-        let chars: Vec<char> = normalized.chars().collect();
-        let len = chars.len();
+        // Byte offsets of the characters, and of the end.
+        let bounds: Vec<usize> = normalized
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([normalized.len()])
+            .collect();
+        let bytes = normalized.as_bytes();
+        let len = bounds.len() - 1;
         let mut best = vec![-1e38f64; len + 1];
         best[0] = 0.0;
         let mut start_of = vec![0u32; len + 1];
         let mut piece_at = vec![0u32; len + 1];
         for i in 0..len {
             let base = best[i];
-            let mut node = 0u32;
             let mut has_single = false;
-            for (j, &c) in chars.iter().enumerate().skip(i) {
-                let key = (u64::from(node) << 32) | u64::from(c);
-                let Some(&next) = self.children.get(&key) else {
-                    break;
-                };
-                node = next;
-                let id1 = self.piece_of_node[node as usize];
-                if id1 != 0 {
-                    let end = j + 1;
-                    let score = base + f64::from(self.scores[id1 as usize - 1]);
+            // The pieces that start with normalized[i..end]: sorted[lo..hi].
+            let first_char = normalized[bounds[i]..].chars().next().expect("i < len");
+            let Some(&(lo, hi)) = self.by_first.get(&first_char) else {
+                self.unk(i, base, &mut best, &mut start_of, &mut piece_at);
+                continue;
+            };
+            let (mut lo, mut hi) = (lo as usize, hi as usize);
+            for end in i + 1..=len {
+                let prefix = &bytes[bounds[i]..bounds[end]];
+                if end > i + 1 {
+                    let range = &self.sorted[lo..hi];
+                    let first = range.partition_point(|p| p.0.as_bytes() < prefix);
+                    let past = first
+                        + range[first..].partition_point(|p| p.0.as_bytes().starts_with(prefix));
+                    if first == past {
+                        break;
+                    }
+                    (lo, hi) = (lo + first, lo + past);
+                }
+                let (piece, id) = self.sorted[lo];
+                if piece.len() == prefix.len() {
+                    let score = base + f64::from(self.scores[id as usize]);
                     if score > best[end] {
                         best[end] = score;
                         start_of[end] = i as u32;
-                        piece_at[end] = id1 - 1;
+                        piece_at[end] = id;
                     }
                     if end == i + 1 {
                         has_single = true;
@@ -211,12 +255,7 @@ impl Tokenizer {
                 }
             }
             if !has_single {
-                let score = base + self.unk_score;
-                if score > best[i + 1] {
-                    best[i + 1] = score;
-                    start_of[i + 1] = i as u32;
-                    piece_at[i + 1] = UNK;
-                }
+                self.unk(i, base, &mut best, &mut start_of, &mut piece_at);
             }
         }
         let first = out.len();
