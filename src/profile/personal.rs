@@ -10,10 +10,11 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Personal data found in a profile. Shown to the user; never indexed for ranking.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Personal {
     /// The candidate's name, when recognised.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,10 +77,72 @@ const LABELS: &[&str] = &[
     "政治面貌",
     "身份证",
     "id card",
+    // Spanish, Romanian, French, German: the TalentCLEF languages and their neighbours.
+    "nombre",
+    "nume",
+    "nom",
+    "sexo",
+    "género",
+    "genero",
+    "gen",
+    "genre",
+    "geschlecht",
+    "edad",
+    "vârstă",
+    "varsta",
+    "vârsta",
+    "âge",
+    "alter",
+    "fecha de nacimiento",
+    "data nașterii",
+    "data nasterii",
+    "data naşterii",
+    "date de naissance",
+    "geburtsdatum",
+    "nacionalidad",
+    "naționalitate",
+    "nationalitate",
+    "cetățenie",
+    "nationalité",
+    "staatsangehörigkeit",
+    "estado civil",
+    "stare civilă",
+    "stare civila",
+    "situation familiale",
+    "familienstand",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "movil",
+    "celular",
+    "telefon",
+    "mobil",
+    "téléphone",
+    "correo",
+    "correo electrónico",
+    "dirección",
+    "adresă",
+    "adresa",
+    "adresse",
 ];
 
 /// Bare values that state gender when they stand alone in a header cell.
-const GENDER_WORDS: &[&str] = &["male", "female", "男", "女", "man", "woman"];
+const GENDER_WORDS: &[&str] = &[
+    "male",
+    "female",
+    "男",
+    "女",
+    "man",
+    "woman",
+    "hombre",
+    "mujer",
+    "masculino",
+    "femenino",
+    "bărbat",
+    "femeie",
+    "masculin",
+    "feminin",
+];
 
 const CELL_SEPARATORS: &[char] = &['|', '｜', '·', '•', '/', ';', '；'];
 
@@ -164,7 +227,19 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
             let labelled = || {
                 has_label_before(
                     &line[..start],
-                    &["phone", "mobile", "tel", "cell", "电话", "手机", "联系方式"],
+                    &[
+                        "phone",
+                        "mobile",
+                        "tel",
+                        "cell",
+                        "电话",
+                        "手机",
+                        "联系方式",
+                        "móvil",
+                        "movil",
+                        "celular",
+                        "mobil",
+                    ],
                 )
             };
             let cn_mobile = || {
@@ -211,7 +286,7 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                 if let Some(&label) = label
                     && !value.trim().is_empty()
                 {
-                    if matches!(label, "name" | "姓名") {
+                    if matches!(label, "name" | "姓名" | "nombre" | "nume" | "nom") {
                         found.name = Some(value.trim().to_string());
                     } else if !matches!(
                         label,
@@ -227,6 +302,16 @@ fn scan_line(line: &str, offset: usize, found: &mut Personal, spans: &mut Vec<Ra
                             | "电话"
                             | "手机"
                             | "联系电话"
+                            | "teléfono"
+                            | "telefono"
+                            | "móvil"
+                            | "movil"
+                            | "celular"
+                            | "telefon"
+                            | "mobil"
+                            | "téléphone"
+                            | "correo"
+                            | "correo electrónico"
                     ) {
                         found.attributes.push(trimmed.to_string());
                     }
@@ -417,6 +502,25 @@ mod tests {
         assert_eq!(p.phones, ["12345678"]);
         let (p, _) = find("电话 12345678", &[]);
         assert_eq!(p.phones, ["12345678"]);
+    }
+
+    /// Regression: Spanish and Romanian labels were not read, so a labelled name, age
+    /// and birth date stayed in the ranking text (found by tests/fairness.rs).
+    #[test]
+    fn spanish_and_romanian_labels() {
+        let text = "Nombre: Carlos Ruiz\nEdad: 31\nFecha de nacimiento: 3 de mayo de 1995\nCarlos Ruiz, ingeniero";
+        let (p, spans) = find(text, &[]);
+        assert_eq!(p.name.as_deref(), Some("Carlos Ruiz"));
+        let out = blank(text, &spans);
+        for gone in ["Carlos", "31", "1995"] {
+            assert!(!out.contains(gone), "{gone} left in {out}");
+        }
+        let (p, _) = find(
+            "Nume: Andrei Popescu\nVârstă: 40\nStare civilă: căsătorit",
+            &[],
+        );
+        assert_eq!(p.name.as_deref(), Some("Andrei Popescu"));
+        assert_eq!(p.attributes, ["Vârstă: 40", "Stare civilă: căsătorit"]);
     }
 
     #[test]
