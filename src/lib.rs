@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod analysis;
+mod audit;
 mod engine;
 mod error;
 mod eval;
@@ -45,6 +46,12 @@ pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
+pub use audit::{
+    AuditOptions, AuditRecord, AuditSource, BiasReport, CategoryRow, Demographics, FOUR_FIFTHS,
+    Fingerprint, IndexRecord, JobRecord, JobScores, OptionsRecord, Replay, ResultRecord,
+    SMALL_SHARE, SampleReport, Table, audit, bias_report, config_fingerprint, impact_ratio_svg,
+    read_records, read_run, replay, replay_file, write_markdown, write_replays, write_report_files,
+};
 pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
@@ -60,7 +67,7 @@ pub use output::{
 };
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
 pub use rank::{
-    DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking,
-    RelatedCredit, default_depth,
+    DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, REDACTED, RankOptions,
+    Ranking, RelatedCredit, default_depth,
 };
 pub use retrieve::Feedback;
