@@ -49,7 +49,7 @@ pub fn impact_ratio_svg(report: &BiasReport) -> Result<String, String> {
             .margin(12)
             .x_label_area_size(220)
             .y_label_area_size(48)
-            .build_cartesian_2d((0..n).into_segmented(), 0f64..1.1f64)
+            .build_cartesian_2d((0..n).into_segmented(), 0f64..1.35f64)
             .map_err(e)?;
         let labels: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
         chart
@@ -59,7 +59,7 @@ pub fn impact_ratio_svg(report: &BiasReport) -> Result<String, String> {
             .x_label_style(
                 ("sans-serif", 11)
                     .into_font()
-                    .transform(FontTransform::Rotate270),
+                    .transform(FontTransform::Rotate90),
             )
             .x_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(*i).cloned().unwrap_or_default(),

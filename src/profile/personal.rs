@@ -367,12 +367,13 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
     }
 }
 
-/// Split "Label: value" / "标签：值".
+/// Split "Label: value" / "标签：值". A label has at most 20 characters (the longest
+/// known: "fecha de nacimiento", "staatsangehörigkeit").
 fn split_label(cell: &str) -> Option<(&str, &str)> {
     let idx = cell.find([':', '：'])?;
     let label = cell[..idx].trim_start_matches(['-', '*', '•', ' ']);
     let sep_len = cell[idx..].chars().next().map_or(1, char::len_utf8);
-    (label.chars().count() <= 16).then(|| (label, &cell[idx + sep_len..]))
+    (label.chars().count() <= 20).then(|| (label, &cell[idx + sep_len..]))
 }
 
 /// Cells separated by two or more spaces, a tab or an ideographic space on one line.
