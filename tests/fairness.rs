@@ -25,7 +25,7 @@ use matcher::{IndexOptions, Matcher, RankOptions};
 /// Pairs per language.
 const PAIRS: usize = 4;
 /// The largest score difference a gendered title form may make, in points of 100: the
-/// measured 5.85 with these pairs, and a margin (the benchmark's largest, 6.09, is a
+/// measured 5.85 with these pairs, and a margin (the benchmark's largest, 6.08, is a
 /// Romanian Ingineră against a posting for an Inginer: the stemmer keeps them apart).
 const TITLE_FORM_BOUND: f32 = 6.0;
 /// The largest score difference an unrecognised first name may make (measured: 0.62).
