@@ -16,6 +16,7 @@ use tantivy::{DocAddress, IndexReader, Term, doc};
 
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::embed::{Encoder, passages};
+use crate::audit::{AuditLog, AuditRecord, Fingerprint};
 use crate::error::{Error, Result};
 use crate::features::Weights;
 use crate::index::{self, ProfileVectors, Quantised, RescoreFacts, Store};
@@ -40,6 +41,7 @@ pub struct MatcherBuilder {
     taxonomy_file: Option<PathBuf>,
     weights: Weights,
     embed_tokens: usize,
+    audit_log: Option<PathBuf>,
 }
 
 /// The default [`MatcherBuilder::embed_tokens`].
@@ -55,6 +57,7 @@ impl Default for MatcherBuilder {
             taxonomy_file: None,
             weights: Weights::default(),
             embed_tokens: DEFAULT_EMBED_TOKENS,
+            audit_log: None,
         }
     }
 }
@@ -118,6 +121,16 @@ impl MatcherBuilder {
         self
     }
 
+    /// Append a record of every ranking to this JSON-lines file ([`AuditRecord`]: job
+    /// hash, index commit, configuration fingerprint, options, ids, scores and feature
+    /// contributions; no résumé text, no personal data), created if missing. Rankers in
+    /// other threads and processes may share the file. By default, none: nothing is
+    /// logged.
+    pub fn audit_log(mut self, path: impl Into<PathBuf>) -> Self {
+        self.audit_log = Some(path.into());
+        self
+    }
+
     /// Load the analyzer and build the engine. The index is opened on first use.
     pub fn build(self) -> Result<Matcher> {
         let pool = if self.threads > 1 {
@@ -148,7 +161,10 @@ impl MatcherBuilder {
                 });
             }
         }
+        let audit = self.audit_log.as_deref().map(AuditLog::open).transpose()?;
         Ok(Matcher {
+            audit,
+            digests: OnceLock::new(),
             config: self,
             analyzer: Arc::new(Analyzer::new()),
             lexicon,
@@ -227,6 +243,10 @@ pub struct Matcher {
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
     vectors: index::VectorCache,
+    /// Where rankings are logged, when they are.
+    audit: Option<AuditLog>,
+    /// The vocabularies' digests for the configuration fingerprint, made on first use.
+    digests: OnceLock<(String, String)>,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -629,11 +649,50 @@ impl Matcher {
         };
         // Explanations list the job's own terms, not those feedback added.
         let results = self.install(|| ranker.rank(job, &terms, candidates, options))?;
-        Ok(Ranking {
+        let ranking = Ranking {
             job_id: job.id.clone(),
             job_title: job.title.clone(),
             results,
-        })
+        };
+        if let Some(log) = &self.audit {
+            let dir = self.config.index_dir.as_path();
+            let config = self.fingerprint(options);
+            log.append(&AuditRecord::new(
+                job,
+                options,
+                &ranking,
+                (dir, &searcher),
+                config,
+            ))?;
+        }
+        Ok(ranking)
+    }
+
+    /// The fingerprint of the configuration a ranking with `options` uses
+    /// ([`config_fingerprint`](crate::config_fingerprint)).
+    pub(crate) fn fingerprint(&self, options: &RankOptions) -> Fingerprint {
+        let (taxonomy, vocabularies) = self
+            .digests
+            .get_or_init(|| crate::audit::lexicon_digests(self.lexicon()))
+            .clone();
+        let weights = options.weights.as_ref().unwrap_or(&self.config.weights);
+        crate::audit::fingerprint_of(weights, taxonomy, vocabularies, self.config.embed_tokens)
+    }
+
+    /// The ids of every indexed profile, sorted.
+    pub(crate) fn profile_ids(&self) -> Result<Vec<String>> {
+        let (store, _) = self.searching()?;
+        let mut ids: Vec<String> = store.stored()?.into_keys().collect();
+        ids.sort();
+        Ok(ids)
+    }
+
+    /// The commit id of the index this engine searches now, and its number of profiles.
+    pub(crate) fn commit(&self) -> Result<(String, u64)> {
+        let (_, reader) = self.searching()?;
+        reader.reload()?;
+        let searcher = reader.searcher();
+        Ok((crate::audit::commit_id(&searcher), searcher.num_docs()))
     }
 
     /// Rank the profiles against many jobs in parallel on the engine's pool. Results come
@@ -711,7 +770,9 @@ impl Matcher {
                     "is a JSON Resume, not a job description",
                 ));
             }
-            Ok(Job::parse(file_stem(path), text, self.lexicon()))
+            let mut job = Job::parse(file_stem(path), text, self.lexicon());
+            job.source = Some(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+            Ok(job)
         })
     }
 
@@ -797,6 +858,10 @@ fn document(
     }
     if let Some(name) = &profile.personal.name {
         doc.add_text(fields.name, name);
+    }
+    if profile.personal != crate::Personal::default() {
+        let personal = serde_json::to_string(&profile.personal).map_err(|e| e.to_string())?;
+        doc.add_text(fields.personal, personal);
     }
     if let Some(headline) = &profile.headline {
         doc.add_text(fields.headline, headline);

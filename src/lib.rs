@@ -30,6 +30,7 @@
 
 mod analysis;
 mod embed;
+mod audit;
 mod engine;
 mod error;
 mod eval;
@@ -47,6 +48,12 @@ pub use analysis::{
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
 pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
+pub use audit::{
+    AuditOptions, AuditRecord, AuditSource, BiasReport, CategoryRow, Demographics, FOUR_FIFTHS,
+    Fingerprint, IndexRecord, JobRecord, JobScores, OptionsRecord, Replay, ResultRecord,
+    SMALL_SHARE, SampleReport, Table, audit, bias_report, config_fingerprint, impact_ratio_svg,
+    read_records, read_run, replay, replay_file, write_markdown, write_replays, write_report_files,
+};
 pub use engine::{
     DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
 };
@@ -64,7 +71,7 @@ pub use output::{
 };
 pub use profile::{Education, Personal, Profile, ProfileFacts, SkillEvidence};
 pub use rank::{
-    DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, RankOptions, Ranking,
-    RelatedCredit, TitleSimilarity, default_depth,
+    DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, REDACTED, RankOptions,
+    Ranking, RelatedCredit, TitleSimilarity, default_depth,
 };
 pub use retrieve::Feedback;

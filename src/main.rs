@@ -141,6 +141,47 @@ enum Command {
         #[arg(value_name = "TEXT", required_unless_present = "file")]
         text: Option<String>,
     },
+    /// Bias audit (NYC Local Law 144 style): scoring and selection rates and impact
+    /// ratios by demographic category and intersection, per job and pooled, from a run
+    /// file or from jobs ranked now; Markdown or JSON, and with --out a chart.
+    Audit {
+        /// The ranking to audit: a TREC run or `rank` JSON lines.
+        #[arg(
+            long,
+            value_name = "FILE",
+            conflicts_with = "jobs",
+            required_unless_present = "jobs"
+        )]
+        run: Option<PathBuf>,
+        /// Demographics CSV: `id` plus category columns (sex, race_ethnicity, …).
+        #[arg(long, value_name = "CSV")]
+        demographics: PathBuf,
+        /// Shortlist size of the selection rates.
+        #[arg(long, default_value_t = 10, value_name = "K")]
+        shortlist: usize,
+        /// Output format on standard output.
+        #[arg(long, value_enum, default_value_t = AuditFormat::Markdown)]
+        format: AuditFormat,
+        /// Also write report.md, report.json and impact-ratios.svg into this directory.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Job files or directories to rank now against the index.
+        #[arg(value_name = "JOB_PATH")]
+        jobs: Vec<PathBuf>,
+    },
+    /// Run the rankings of an audit log (`--audit-log`) again and say whether each comes
+    /// out byte for byte the same, and if not what differs (exit 1).
+    Replay {
+        /// Replay only the record on this line (1-based).
+        #[arg(long, value_name = "N")]
+        line: Option<usize>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ParseFormat::Text)]
+        format: ParseFormat,
+        /// The audit log file.
+        #[arg(value_name = "RECORD_FILE")]
+        record: PathBuf,
+    },
     /// Show what the engine understood of one profile or job file.
     Parse {
         /// Output format.
@@ -203,6 +244,15 @@ struct RankArgs {
     /// as --depth).
     #[arg(long, value_name = "N")]
     dense_depth: Option<usize>,
+    /// Blind output: no name, contact details, photo, gender, age, birth date,
+    /// nationality or marital status, and none of it in any quote, snippet or term
+    /// (scores are the same).
+    #[arg(long)]
+    blind: bool,
+    /// Append a record of each ranking (job hash, index commit, configuration, options,
+    /// ids, scores and feature contributions; no résumé text) to this JSONL file.
+    #[arg(long, value_name = "FILE")]
+    audit_log: Option<PathBuf>,
 }
 
 impl RankArgs {
@@ -222,7 +272,7 @@ impl RankArgs {
             exclude: self.exclude.clone(),
             weights: None,
             details: true,
-            blind: false,
+            blind: self.blind,
         }
     }
 }
@@ -247,6 +297,12 @@ enum QueryFormat {
 enum RankFormat {
     Jsonl,
     Trec,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AuditFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -360,6 +416,11 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
     if let Some(path) = &cli.taxonomy {
         builder = builder.taxonomy_file(path);
+    }
+    if let Command::Query { rank, .. } | Command::Rank { rank, .. } = &cli.command
+        && let Some(path) = &rank.audit_log
+    {
+        builder = builder.audit_log(path);
     }
     // `eval` builds the same engine over a scratch index.
     let engine = builder.clone();
@@ -575,6 +636,63 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             result?;
             out.flush()?;
             Ok(Outcome::Done)
+        }
+        Command::Audit {
+            run,
+            demographics,
+            shortlist,
+            format,
+            out,
+            jobs,
+        } => {
+            let source = match run {
+                Some(path) => matcher::AuditSource::Run(path),
+                None => {
+                    ensure_index(&matcher)?;
+                    matcher::AuditSource::Jobs(jobs)
+                }
+            };
+            let options = matcher::AuditOptions {
+                demographics,
+                shortlist,
+            };
+            let report = matcher::audit(&matcher, &source, &options)?;
+            if let Some(dir) = out {
+                for path in matcher::write_report_files(&report, &dir)? {
+                    eprintln!("matcher: wrote {}", path.display());
+                }
+            }
+            let mut stdout = BufWriter::new(io::stdout().lock());
+            match format {
+                AuditFormat::Markdown => matcher::write_markdown(&mut stdout, &report)?,
+                AuditFormat::Json => {
+                    serde_json::to_writer_pretty(&mut stdout, &report)?;
+                    writeln!(stdout)?;
+                }
+            }
+            stdout.flush()?;
+            Ok(Outcome::Done)
+        }
+        Command::Replay {
+            line,
+            format,
+            record,
+        } => {
+            let replays = matcher::replay_file(&engine, &record, line)?;
+            let mut out = BufWriter::new(io::stdout().lock());
+            match format {
+                ParseFormat::Json => {
+                    serde_json::to_writer_pretty(&mut out, &replays)?;
+                    writeln!(out)?;
+                }
+                ParseFormat::Text => matcher::write_replays(&mut out, &replays)?,
+            }
+            out.flush()?;
+            Ok(if replays.iter().all(|r| r.reproduced) {
+                Outcome::Done
+            } else {
+                Outcome::Partial
+            })
         }
         Command::Parse { format, kind, file } => {
             let kind = kind.map(|k| match k {

@@ -160,6 +160,26 @@ impl Taxonomy {
         }
     }
 
+    /// Everything that decides what the vocabulary finds — each skill's name, domain and
+    /// broader skills, the alias patterns and their automaton — fed to `digest` in a
+    /// fixed order: the audit log's configuration fingerprint.
+    pub(crate) fn digest(&self, digest: &mut dyn FnMut(&[u8])) {
+        for s in &self.skills {
+            digest(s.name.as_bytes());
+            digest(&[0]);
+            digest(s.domain.as_bytes());
+            for b in &s.broader {
+                digest(&b.to_le_bytes());
+            }
+            digest(&[1]);
+        }
+        for (id, exact) in &self.patterns {
+            digest(&id.to_le_bytes());
+            digest(exact.as_deref().unwrap_or("").as_bytes());
+        }
+        digest(&self.automaton.serialize());
+    }
+
     /// Number of canonical skills.
     pub fn len(&self) -> usize {
         self.skills.len()

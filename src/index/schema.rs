@@ -1,7 +1,8 @@
 //! The index schema: which profile fields are indexed, stored and fast.
 //!
 //! Only the ranking text (personal data blanked) and the headline are indexed for
-//! search. The name is stored for display and never indexed. What re-scoring reads of
+//! search. The name is stored for display and never indexed; all the personal data
+//! recognised is stored (never indexed) for blind output to check against. What re-scoring reads of
 //! every candidate — id and facts — is in fast fields (see [`columns`](super::columns));
 //! the stored document is read only for the results shown and the feedback profiles,
 //! and what those need of the text's terms is stored analysed (see [`terms`](super::terms)).
@@ -31,6 +32,10 @@ pub(crate) struct Fields {
     pub hash: Field,
     /// Display name (personal data): stored only, never indexed.
     pub name: Field,
+    /// All the personal data recognised in the profile ([`Personal`](crate::Personal)
+    /// as JSON): stored only, never indexed, read only by blind output to check that
+    /// nothing it shows contains any of it.
+    pub personal: Field,
     /// Headline (current title): indexed and stored.
     pub headline: Field,
     /// Ranking text (personal data blanked), indexed: its terms come analysed, joined by
@@ -101,6 +106,7 @@ pub(crate) fn build() -> (Schema, Fields) {
         path: b.add_text_field("path", STRING | STORED | FAST),
         hash: b.add_u64_field("hash", FAST | STORED),
         name: b.add_text_field("name", STORED),
+        personal: b.add_text_field("personal", STORED),
         headline: b.add_text_field("headline", indexed(TOKENIZER_NAME).set_stored()),
         body: b.add_text_field("body", indexed(ANALYSED)),
         text: b.add_text_field("text", STORED),
@@ -132,6 +138,7 @@ impl Fields {
             path: schema.get_field("path").ok()?,
             hash: schema.get_field("hash").ok()?,
             name: schema.get_field("name").ok()?,
+            personal: schema.get_field("personal").ok()?,
             headline: schema.get_field("headline").ok()?,
             body: schema.get_field("body").ok()?,
             text: schema.get_field("text").ok()?,

@@ -56,6 +56,10 @@ pub struct Job {
     /// The posting's flattened text.
     #[serde(skip)]
     pub text: String,
+    /// The file it was read from ([`Matcher::read_job`](crate::Matcher::read_job)), when
+    /// it came from one: the audit log records it so that `replay` can read it again.
+    #[serde(skip)]
+    pub source: Option<std::path::PathBuf>,
 }
 
 /// What a line of a posting is about.
@@ -259,6 +263,7 @@ impl Job {
             occupations,
             location,
             text,
+            source: None,
         }
     }
 }

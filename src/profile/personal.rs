@@ -18,12 +18,13 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::AhoCorasick;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Lexicon, is_han};
 
 /// Personal data found in a profile. Shown to the user; never indexed for ranking.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Personal {
     /// The candidate's name, when recognised.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,10 +87,72 @@ const LABELS: &[&str] = &[
     "政治面貌",
     "身份证",
     "id card",
+    // Spanish, Romanian, French, German: the TalentCLEF languages and their neighbours.
+    "nombre",
+    "nume",
+    "nom",
+    "sexo",
+    "género",
+    "genero",
+    "gen",
+    "genre",
+    "geschlecht",
+    "edad",
+    "vârstă",
+    "varsta",
+    "vârsta",
+    "âge",
+    "alter",
+    "fecha de nacimiento",
+    "data nașterii",
+    "data nasterii",
+    "data naşterii",
+    "date de naissance",
+    "geburtsdatum",
+    "nacionalidad",
+    "naționalitate",
+    "nationalitate",
+    "cetățenie",
+    "nationalité",
+    "staatsangehörigkeit",
+    "estado civil",
+    "stare civilă",
+    "stare civila",
+    "situation familiale",
+    "familienstand",
+    "teléfono",
+    "telefono",
+    "móvil",
+    "movil",
+    "celular",
+    "telefon",
+    "mobil",
+    "téléphone",
+    "correo",
+    "correo electrónico",
+    "dirección",
+    "adresă",
+    "adresa",
+    "adresse",
 ];
 
 /// Bare values that state gender when they stand alone in a header cell.
-const GENDER_WORDS: &[&str] = &["male", "female", "男", "女", "man", "woman"];
+const GENDER_WORDS: &[&str] = &[
+    "male",
+    "female",
+    "男",
+    "女",
+    "man",
+    "woman",
+    "hombre",
+    "mujer",
+    "masculino",
+    "femenino",
+    "bărbat",
+    "femeie",
+    "masculin",
+    "feminin",
+];
 
 const CELL_SEPARATORS: &[char] = &['|', '｜', '·', '•', '/', ';', '；'];
 
@@ -190,7 +253,19 @@ fn scan_line(
             let labelled = || {
                 has_label_before(
                     &line[..start],
-                    &["phone", "mobile", "tel", "cell", "电话", "手机", "联系方式"],
+                    &[
+                        "phone",
+                        "mobile",
+                        "tel",
+                        "cell",
+                        "电话",
+                        "手机",
+                        "联系方式",
+                        "móvil",
+                        "movil",
+                        "celular",
+                        "mobil",
+                    ],
                 )
             };
             let cn_mobile = || {
@@ -237,7 +312,7 @@ fn scan_line(
                 if let Some(&label) = label
                     && !value.trim().is_empty()
                 {
-                    if matches!(label, "name" | "姓名") {
+                    if matches!(label, "name" | "姓名" | "nombre" | "nume" | "nom") {
                         // The label is the evidence; only a title is refused
                         // ("姓名：张示例", not "姓名：销售经理"), and left in the text.
                         if reads_as_title(value.trim(), lexicon) {
@@ -258,6 +333,16 @@ fn scan_line(
                             | "电话"
                             | "手机"
                             | "联系电话"
+                            | "teléfono"
+                            | "telefono"
+                            | "móvil"
+                            | "movil"
+                            | "celular"
+                            | "telefon"
+                            | "mobil"
+                            | "téléphone"
+                            | "correo"
+                            | "correo electrónico"
                     ) {
                         found.attributes.push(trimmed.to_string());
                     }
@@ -313,12 +398,13 @@ fn push_unique(list: &mut Vec<String>, item: &str) {
     }
 }
 
-/// Split "Label: value" / "标签：值".
+/// Split "Label: value" / "标签：值". A label has at most 20 characters (the longest
+/// known: "fecha de nacimiento", "staatsangehörigkeit").
 fn split_label(cell: &str) -> Option<(&str, &str)> {
     let idx = cell.find([':', '：'])?;
     let label = cell[..idx].trim_start_matches(['-', '*', '•', ' ']);
     let sep_len = cell[idx..].chars().next().map_or(1, char::len_utf8);
-    (label.chars().count() <= 16).then(|| (label, &cell[idx + sep_len..]))
+    (label.chars().count() <= 20).then(|| (label, &cell[idx + sep_len..]))
 }
 
 /// Cells separated by two or more spaces, a tab or an ideographic space on one line.
@@ -534,6 +620,25 @@ mod tests {
         assert_eq!(p.phones, ["12345678"]);
         let (p, _) = find("电话 12345678", &[], &LEXICON);
         assert_eq!(p.phones, ["12345678"]);
+    }
+
+    /// Regression: Spanish and Romanian labels were not read, so a labelled name, age
+    /// and birth date stayed in the ranking text (found by tests/fairness.rs).
+    #[test]
+    fn spanish_and_romanian_labels() {
+        let text = "Nombre: Carlos Ruiz\nEdad: 31\nFecha de nacimiento: 3 de mayo de 1995\nCarlos Ruiz, ingeniero";
+        let (p, spans) = find(text, &[]);
+        assert_eq!(p.name.as_deref(), Some("Carlos Ruiz"));
+        let out = blank(text, &spans);
+        for gone in ["Carlos", "31", "1995"] {
+            assert!(!out.contains(gone), "{gone} left in {out}");
+        }
+        let (p, _) = find(
+            "Nume: Andrei Popescu\nVârstă: 40\nStare civilă: căsătorit",
+            &[],
+        );
+        assert_eq!(p.name.as_deref(), Some("Andrei Popescu"));
+        assert_eq!(p.attributes, ["Vârstă: 40", "Stare civilă: căsătorit"]);
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! explanation with evidence quotes; `exclude`, which filters on the text, reads every
 //! candidate's.
 
+mod blind;
+
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
@@ -24,8 +26,9 @@ use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
 use crate::index::{Columns, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
 use crate::job::Job;
-use crate::profile::{Education, ProfileFacts, SkillEvidence, snippet};
+use crate::profile::{Education, Personal, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::{Feedback, JobTerms, JobVectors};
+pub use blind::REDACTED;
 
 /// How many matched terms a result lists.
 const MATCHED_TERMS: usize = 8;
@@ -318,6 +321,8 @@ struct Loaded {
 #[derive(Default)]
 struct StoredProfile {
     name: Option<String>,
+    /// The personal data recognised in the profile, for blind output to hide.
+    personal: Option<Personal>,
     headline: Option<String>,
     body: String,
     /// The body's terms, as analysed at index time ([`TermTable`] bytes).
@@ -450,9 +455,18 @@ impl Ranker<'_> {
             let stored = match c.stored {
                 Some(stored) if options.details => stored,
                 None if options.details => self.stored(c.addr)?,
+                // Blind output checks even the skill words against the personal data.
+                _ if options.blind => StoredProfile {
+                    personal: self.stored(c.addr)?.personal,
+                    ..StoredProfile::default()
+                },
                 _ => StoredProfile::default(),
             };
-            Ok(Match {
+            let personal = stored.personal.clone().unwrap_or_else(|| Personal {
+                name: stored.name.clone(),
+                ..Personal::default()
+            });
+            let shown = Match {
                 rank,
                 matched_terms: if options.details {
                     matched_terms(
@@ -486,6 +500,11 @@ impl Ranker<'_> {
                 name: stored.name.filter(|_| !options.blind),
                 headline: stored.headline,
                 bm25: c.bm25,
+            };
+            Ok(if options.blind {
+                blind::hide(shown, &personal)
+            } else {
+                shown
             })
         };
         if self.parallel {
@@ -519,6 +538,12 @@ impl Ranker<'_> {
         let doc: TantivyDocument = self.searcher.doc(addr)?;
         Ok(StoredProfile {
             name: text_of(&doc, self.fields.name).map(str::to_string),
+            personal: text_of(&doc, self.fields.personal)
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|e| {
+                    tantivy::TantivyError::InternalError(format!("stored personal data: {e}"))
+                })?,
             headline: text_of(&doc, self.fields.headline).map(str::to_string),
             body: text_of(&doc, self.fields.text)
                 .unwrap_or_default()

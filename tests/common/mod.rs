@@ -3,6 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses its own subset
 
+pub mod counterfactual;
 pub mod fixtures;
 
 use std::path::{Path, PathBuf};
