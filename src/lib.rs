@@ -40,12 +40,16 @@ mod output;
 mod profile;
 mod rank;
 mod retrieve;
+#[cfg(feature = "serve")]
+mod serve;
 
 pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
-pub use engine::{DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed};
+pub use engine::{
+    DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed, StoredProfile,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
 pub use features::{Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, WantedSkill, Weights};
@@ -64,3 +68,5 @@ pub use rank::{
     RelatedCredit, default_depth,
 };
 pub use retrieve::Feedback;
+#[cfg(feature = "serve")]
+pub use serve::{ServeOptions, serve};

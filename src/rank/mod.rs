@@ -34,6 +34,7 @@ const SNIPPET_CHARS: usize = 160;
 const EVIDENCE_CONTEXT: usize = 24;
 
 /// The ranked profiles for one job.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Ranking {
     /// The job's id (file name without extension).
@@ -45,6 +46,7 @@ pub struct Ranking {
 }
 
 /// One ranked profile.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Match {
     /// 1-based rank.
@@ -71,6 +73,7 @@ pub struct Match {
 }
 
 /// Why a profile scored what it did.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Explanation {
     /// Each feature's value, weight and contribution to the score, in a fixed order.
@@ -99,6 +102,7 @@ pub struct Explanation {
 }
 
 /// One feature's part in a score.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct FeatureScore {
     /// Feature name.
@@ -114,6 +118,7 @@ pub struct FeatureScore {
 }
 
 /// A skill and the profile text that shows it.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Evidence {
     /// Canonical skill name.
@@ -127,6 +132,7 @@ pub struct Evidence {
 }
 
 /// Partial credit for a missing required skill.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct RelatedCredit {
     /// The required skill.
