@@ -111,7 +111,7 @@ async fn recruiter_uploads_ranks_and_goes_blind_in_chromium() {
         }
     });
     let caps = caps.as_object().unwrap().clone().into_iter().collect();
-    let client = ClientBuilder::native()
+    let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
         .capabilities(caps)
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
