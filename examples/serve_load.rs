@@ -82,6 +82,9 @@ fn summary(name: &str, mut ms: Vec<f64>, errors: usize, seconds: f64) -> String 
     )
 }
 
+/// Match latencies (ms) and errors, upsert latencies and errors.
+type Tally = (Vec<f64>, usize, Vec<f64>, usize);
+
 fn load(args: &[String]) {
     let base = arg(args, "--base").unwrap_or_else(|| "http://127.0.0.1:7700".into());
     assert!(
@@ -122,7 +125,7 @@ fn load(args: &[String]) {
     );
     let next = Arc::new(AtomicUsize::new(0));
     let stop = Arc::new(AtomicBool::new(false));
-    let results: Arc<Mutex<(Vec<f64>, usize, Vec<f64>, usize)>> = Arc::default();
+    let results: Arc<Mutex<Tally>> = Arc::default();
     let start = Instant::now();
     let threads: Vec<_> = (0..clients)
         .map(|_| {
@@ -158,8 +161,8 @@ fn load(args: &[String]) {
                             .post(&format!("{base}/v1/match?top=10"))
                             .set("Content-Type", ct)
                             .send_bytes(body)
-                            .and_then(|r| r.into_string().map_err(|e| ureq::Error::from(e)))
-                            .is_ok()
+                            .ok()
+                            .is_some_and(|r| r.into_string().is_ok())
                     };
                     let ms = t.elapsed().as_secs_f64() * 1e3;
                     match (upsert, ok) {

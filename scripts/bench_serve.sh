@@ -53,6 +53,9 @@ echo "{\"idle_rss_mb\": $(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$SERVER/s
 "$LOAD" match --base "$BASE" --jobs "$GEN/jobs" --clients "$CLIENTS" --seconds "$SECONDS_MATCH"
 "$LOAD" match --base "$BASE" --jobs "$GEN/jobs" --clients "$CLIENTS" --seconds "$SECONDS_MIX" \
     --upsert-share 0.05 --profiles "$GEN/profiles"
+# Sustained write throughput: every request an upsert, 32 clients, group commit.
+"$LOAD" match --base "$BASE" --jobs "$GEN/jobs" --clients "$CLIENTS" --seconds "$SECONDS_MIX" \
+    --upsert-share 1.0 --profiles "$GEN/profiles"
 echo "{\"rss_after_load_mb\": $(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$SERVER/status)}"
 kill -TERM "$SERVER"
 wait "$SERVER" || { echo "server exited non-zero after SIGTERM" >&2; exit 1; }

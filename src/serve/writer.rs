@@ -39,6 +39,9 @@ pub(crate) struct Applied {
 
 type Reply = oneshot::Sender<Result<Applied, ApiError>>;
 
+/// A write of a group, its reply, and whether its id had a profile before it.
+type Queued = (Change, Reply, bool);
+
 enum Message {
     Write(Change, Reply),
     Stop,
@@ -137,7 +140,7 @@ fn run(matcher: &Matcher, rx: &mpsc::Receiver<Message>, stats: &WriterStats) {
 fn commit(matcher: &Matcher, group: Vec<(Change, Reply)>, stats: &WriterStats) {
     // Whether each id has a profile, as the group's earlier writes leave it.
     let mut present: HashMap<String, bool> = HashMap::new();
-    let mut runs: Vec<(bool, Vec<(Change, Reply, bool)>)> = Vec::new();
+    let mut runs: Vec<(bool, Vec<Queued>)> = Vec::new();
     for (change, reply) in group {
         let (id, upsert) = match &change {
             Change::Upsert(p) => (p.id.clone(), true),
