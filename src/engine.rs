@@ -680,7 +680,7 @@ impl Matcher {
     }
 
     /// The ids of every indexed profile, sorted.
-    pub(crate) fn profile_ids(&self) -> Result<Vec<String>> {
+    pub(crate) fn all_profile_ids(&self) -> Result<Vec<String>> {
         let (store, _) = self.searching()?;
         let mut ids: Vec<String> = store.stored()?.into_keys().collect();
         ids.sort();
@@ -760,6 +760,94 @@ impl Matcher {
         });
     }
 
+    /// The profile with this id as the index stores it, or `None` when there is none.
+    /// Sees the last commit this engine made or [`Matcher::reload`] picked up.
+    pub fn stored_profile(&self, id: &str) -> Result<Option<StoredProfile>> {
+        use tantivy::schema::Value;
+        let (store, reader) = self.searching()?;
+        let searcher = reader.searcher();
+        let fields = &store.fields;
+        let Some(address) = live_doc(&searcher, fields.id, id)? else {
+            return Ok(None);
+        };
+        let doc: tantivy::TantivyDocument = searcher.doc(address)?;
+        let text = |field| {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        };
+        Ok(Some(StoredProfile {
+            id: id.to_string(),
+            name: text(fields.name),
+            headline: text(fields.headline),
+            source: text(fields.path).filter(|p| !p.is_empty()),
+            text: text(fields.text).unwrap_or_default(),
+        }))
+    }
+
+    /// Up to `limit` indexed profile ids in byte order, those after `after` only (a
+    /// cursor: pass the last id of the previous page).
+    pub fn profile_ids(&self, after: Option<&str>, limit: usize) -> Result<Vec<String>> {
+        use tantivy::postings::Postings;
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::{DocSet, TERMINATED};
+        let (store, reader) = self.searching()?;
+        let searcher = reader.searcher();
+        let mut ids = Vec::new();
+        for segment in searcher.segment_readers() {
+            let alive = segment.alive_bitset();
+            let inverted = segment.inverted_index(store.fields.id)?;
+            let terms = inverted.terms();
+            let mut stream = match after {
+                Some(after) => terms.range().gt(after.as_bytes()).into_stream(),
+                None => terms.stream(),
+            }
+            .map_err(|e| Error::io(self.index_dir(), e))?;
+            let mut found = 0;
+            while found < limit && stream.advance() {
+                let mut postings = inverted
+                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::Basic)
+                    .map_err(|e| Error::io(self.index_dir(), e))?;
+                let mut doc = postings.doc();
+                let mut live = false;
+                while doc != TERMINATED {
+                    if !alive.is_some_and(|a| a.is_deleted(doc)) {
+                        live = true;
+                        break;
+                    }
+                    doc = postings.advance();
+                }
+                let _ = postings.term_freq();
+                if live {
+                    ids.push(String::from_utf8_lossy(stream.key()).into_owned());
+                    found += 1;
+                }
+            }
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        ids.truncate(limit);
+        Ok(ids)
+    }
+
+    /// How many profiles the index holds (deleted ones not counted).
+    pub fn profile_count(&self) -> Result<u64> {
+        let (_, reader) = self.searching()?;
+        Ok(reader.searcher().num_docs())
+    }
+
+    /// Whether the index holds a profile with this id.
+    pub fn contains(&self, id: &str) -> Result<bool> {
+        let (store, reader) = self.searching()?;
+        Ok(live_doc(&reader.searcher(), store.fields.id, id)?.is_some())
+    }
+
+    /// Let searches see what another process committed to the index since it was opened
+    /// (this engine's own commits are seen at once).
+    pub fn reload(&self) -> Result<()> {
+        self.refresh()
+    }
+
     /// Read and parse a job description file. Its id is the file name without extension.
     pub fn read_job(&self, path: &Path) -> Result<Job> {
         guarded(path, || {
@@ -817,6 +905,43 @@ impl Matcher {
             })
         })
     }
+}
+
+/// A profile as the index stores it ([`Matcher::stored_profile`]): what was parsed from
+/// its file or upload, not the original bytes.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredProfile {
+    /// Profile id.
+    pub id: String,
+    /// Candidate name, as found in the profile (never used for ranking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Current title, as written in the profile.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub headline: Option<String>,
+    /// The file it was indexed from; `None` for a profile upserted through the library.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The text ranked (personal data removed).
+    pub text: String,
+}
+
+/// The live (not deleted) document whose `field` holds exactly `value`.
+fn live_doc(
+    searcher: &tantivy::Searcher,
+    field: tantivy::schema::Field,
+    value: &str,
+) -> Result<Option<tantivy::DocAddress>> {
+    let query = tantivy::query::TermQuery::new(
+        Term::from_field_text(field, value),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let top = searcher.search(
+        &query,
+        &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+    )?;
+    Ok(top.first().map(|(_, address)| *address))
 }
 
 /// How many files are parsed before their profiles are handed to the index writer.

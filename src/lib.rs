@@ -42,6 +42,8 @@ mod output;
 mod profile;
 mod rank;
 mod retrieve;
+#[cfg(feature = "serve")]
+mod serve;
 
 pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
@@ -56,6 +58,7 @@ pub use audit::{
 };
 pub use engine::{
     DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
+    StoredProfile,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
@@ -75,3 +78,5 @@ pub use rank::{
     Ranking, RelatedCredit, TitleSimilarity, default_depth,
 };
 pub use retrieve::Feedback;
+#[cfg(feature = "serve")]
+pub use serve::{ServeOptions, serve};

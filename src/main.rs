@@ -182,6 +182,29 @@ enum Command {
         #[arg(value_name = "RECORD_FILE")]
         record: PathBuf,
     },
+    /// Serve the engine over HTTP (JSON API at /v1, the recruiter's page at /) until
+    /// SIGTERM or Ctrl-C. With no index yet, builds it from ./corpus if there is one.
+    #[cfg(feature = "serve")]
+    Serve {
+        /// Address to listen on (loopback by default; 0 as the port picks a free one).
+        #[arg(long, default_value = "127.0.0.1:7700", value_name = "ADDR")]
+        addr: std::net::SocketAddr,
+        /// A file holding the bearer token that writes need (`Authorization: Bearer …`).
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
+        /// With --token-file, reads (matching, listing, metrics) need the token too.
+        #[arg(long, requires = "token_file")]
+        token_for_reads: bool,
+        /// Answer 408 to a request not done in this many seconds.
+        #[arg(long, default_value_t = 30, value_name = "SECS")]
+        request_timeout: u64,
+        /// Allow browser calls from this origin (CORS; repeatable). By default, none.
+        #[arg(long, value_name = "ORIGIN")]
+        cors_origin: Vec<String>,
+        /// No request log on stderr.
+        #[arg(long)]
+        quiet: bool,
+    },
     /// Show what the engine understood of one profile or job file.
     Parse {
         /// Output format.
@@ -693,6 +716,42 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             } else {
                 Outcome::Partial
             })
+        }
+        #[cfg(feature = "serve")]
+        Command::Serve {
+            addr,
+            token_file,
+            token_for_reads,
+            request_timeout,
+            cors_origin,
+            quiet,
+        } => {
+            let token = token_file
+                .map(|path| {
+                    let token = std::fs::read_to_string(&path)
+                        .with_context(|| format!("reading token file {}", path.display()))?;
+                    let token = token.trim().to_string();
+                    anyhow::ensure!(
+                        !token.is_empty(),
+                        "{}: the token file is empty",
+                        path.display()
+                    );
+                    Ok(token)
+                })
+                .transpose()?;
+            ensure_index(&matcher)?;
+            let options = matcher::ServeOptions {
+                addr,
+                token,
+                token_for_reads,
+                max_body_bytes: cli.max_file_size,
+                request_timeout: std::time::Duration::from_secs(request_timeout.max(1)),
+                cors_origins: cors_origin,
+                log: !quiet,
+                index_dir: cli.index.clone(),
+            };
+            matcher::serve(matcher, options)?;
+            Ok(Outcome::Done)
         }
         Command::Parse { format, kind, file } => {
             let kind = kind.map(|k| match k {

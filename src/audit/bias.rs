@@ -49,7 +49,7 @@ pub fn audit(
             if jobs.is_empty() {
                 return Err(Error::usage("no job files to rank for the audit"));
             }
-            let ids = matcher.profile_ids()?;
+            let ids = matcher.all_profile_ids()?;
             let all = ids.len().max(1);
             let rank = RankOptions {
                 top: all,

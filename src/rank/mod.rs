@@ -38,6 +38,7 @@ const SNIPPET_CHARS: usize = 160;
 const EVIDENCE_CONTEXT: usize = 24;
 
 /// The ranked profiles for one job.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Ranking {
     /// The job's id (file name without extension).
@@ -49,6 +50,7 @@ pub struct Ranking {
 }
 
 /// One ranked profile.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Match {
     /// 1-based rank.
@@ -75,6 +77,7 @@ pub struct Match {
 }
 
 /// Why a profile scored what it did.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Explanation {
     /// Each feature's value, weight and contribution to the score, in a fixed order.
@@ -117,6 +120,7 @@ pub struct Explanation {
 
 /// A profile title and how close it is in meaning to the job's.
 #[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 pub struct TitleSimilarity {
     /// The profile's headline, or its first title when it has none.
     pub title: String,
@@ -125,6 +129,7 @@ pub struct TitleSimilarity {
 }
 
 /// One feature's part in a score.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct FeatureScore {
     /// Feature name.
@@ -145,6 +150,7 @@ pub struct FeatureScore {
 }
 
 /// A skill and the profile text that shows it.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct Evidence {
     /// Canonical skill name.
@@ -158,6 +164,7 @@ pub struct Evidence {
 }
 
 /// Partial credit for a missing required skill.
+#[cfg_attr(feature = "serve", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Serialize)]
 pub struct RelatedCredit {
     /// The required skill.
