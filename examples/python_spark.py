@@ -43,6 +43,7 @@ cli = subprocess.run([str(REPO / "target/release/matcher"), "--index", str(args.
 cli_s = time.perf_counter() - t0
 print(f"matcher rank: {len(files)} jobs in {cli_s:.1f} s")
 
+os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"  # loopback only
 os.environ["PYSPARK_PYTHON"] = sys.executable
 os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
 t0 = time.perf_counter()
@@ -51,7 +52,8 @@ from pyspark.sql import SparkSession  # noqa: E402
 from matcher.spark import rank_jobs  # noqa: E402
 
 spark = (SparkSession.builder.master("local[2]").appName("matcher-bench")
-         .config("spark.ui.enabled", "false").config("spark.driver.memory", "2g").getOrCreate())
+         .config("spark.ui.enabled", "false").config("spark.driver.bindAddress", "127.0.0.1")
+         .config("spark.driver.host", "127.0.0.1").config("spark.driver.memory", "2g").getOrCreate())
 spark.sparkContext.setLogLevel("ERROR")
 start_s = time.perf_counter() - t0
 rows = [(p.stem, p.read_text(encoding="utf-8"), p.name) for p in files]

@@ -165,7 +165,18 @@ fn text_of(bytes: &[u8], format: Format, name: &Path) -> Result<Text, matcher::E
     Text::from_bytes(bytes, format).map_err(|reason| matcher::Error::input(name, reason))
 }
 
-/// The engine, as Python holds it: shared by every thread and every `rank_many`.
+/// Matcher(index_dir, *, threads=None, weights=None, taxonomy=None)
+///
+/// The engine over the index at `index_dir` (created by the first `index` or
+/// `upsert`). `threads`: by default, the number of CPUs. `weights`: a TOML file or a
+/// dict naming any subset of the feature weights. `taxonomy`: a skill TSV that
+/// extends the built-in taxonomy.
+///
+/// >>> m = matcher.Matcher("index", threads=2)
+/// >>> m.index(["corpus/profiles"]).indexed
+/// 39
+///
+/// Share it between threads: the GIL is released while it works.
 #[pyclass(name = "Matcher", module = "matcher._matcher", frozen)]
 struct PyMatcher {
     inner: Arc<matcher::Matcher>,
@@ -304,6 +315,11 @@ impl PyMatcher {
         PyMatcher::build(index_dir, threads, weights, taxonomy, false)
     }
 
+    /// The engine over an existing index, for searching only: nothing is written to the
+    /// directory (not even a lock file), so it may be on read-only storage; `index`,
+    /// `upsert` and `delete` raise BadInputError. Nobody may write the index meanwhile.
+    ///
+    /// >>> m = matcher.Matcher.open_readonly("/shared/index")
     #[staticmethod]
     #[pyo3(signature = (index_dir, *, threads=None, weights=None, taxonomy=None))]
     fn open_readonly(
@@ -325,6 +341,13 @@ impl PyMatcher {
         self.read_only
     }
 
+    /// Index the profile files under `paths` (files or directories, walked) in one
+    /// commit; an unchanged file is skipped, a changed one replaced; `prune=True`
+    /// removes profiles whose file is gone. Returns an IndexReport whose `failures`
+    /// name each file that could not be read.
+    ///
+    /// >>> m.index(["corpus/profiles"])
+    /// IndexReport(indexed=39, updated=0, skipped=0, pruned=0, ignored=0, failed=0, elapsed=0.641)
     #[pyo3(signature = (paths, prune=false))]
     fn index(
         &self,
@@ -347,6 +370,12 @@ impl PyMatcher {
         IndexReport::from(report)
     }
 
+    /// Add or replace the profile `id` from its content: str (Markdown) or bytes in any
+    /// format matcher reads (from `filename`'s extension, else PDF/DOCX by their first
+    /// bytes, else text). Returns whether it replaced one.
+    ///
+    /// >>> m.upsert("cand-42", open("cv.pdf", "rb").read(), filename="cv.pdf")
+    /// False
     #[pyo3(signature = (id, data, *, filename=None))]
     fn upsert(
         &self,
@@ -370,12 +399,18 @@ impl PyMatcher {
         Ok(replaced > 0)
     }
 
+    /// Remove the profile `id`; returns whether it was there.
     fn delete(&self, py: Python<'_>, id: String) -> PyResult<bool> {
         let engine = &*self.inner;
         let n = py.detach(|| engine.delete(&[id])).map_err(py_err)?;
         Ok(n > 0)
     }
 
+    /// What the engine understands of a file (path) or content (bytes, str) as a dict,
+    /// `{"kind": "profile" | "job", ...}`: what `matcher parse --format json` prints.
+    ///
+    /// >>> m.parse(b"# Jane Doe\nSkills: Rust, Kafka")["skills"][0]["skill"]
+    /// 'Rust'
     #[pyo3(signature = (source, *, kind=None, filename=None))]
     fn parse<'py>(
         &self,
@@ -409,6 +444,7 @@ impl PyMatcher {
         Ok(pythonize::pythonize(py, &parsed)?)
     }
 
+    /// Parse a job description (path, text or bytes) once, to rank it many times.
     #[pyo3(signature = (path, *, job_id=None, filename=None))]
     fn read_job(
         &self,
@@ -422,6 +458,15 @@ impl PyMatcher {
         })
     }
 
+    /// Rank the indexed profiles against `job` (a Job, a path, its text or bytes): the
+    /// best `top`, each a dict with its score, features and evidence. `require`: skills
+    /// every result shows; `min_years`; `exclude`: terms no result contains;
+    /// `explain=False` drops explanations and what only stored documents have (faster,
+    /// same scores); `blind=True` drops names. `job_id` names a job given as text.
+    ///
+    /// >>> r = m.rank("corpus/jobs/zh-im-backend-lead.md", top=3)
+    /// >>> r[0]["id"], round(r[0]["score"], 1)
+    /// ('zh-im-platform-lead', 63.7)
     #[pyo3(signature = (job, *, top=10, require=Vec::new(), min_years=None, exclude=Vec::new(),
                         explain=true, blind=false, job_id=None, filename=None))]
     #[allow(clippy::too_many_arguments)]
@@ -450,6 +495,12 @@ impl PyMatcher {
         })
     }
 
+    /// Rank many jobs (each a job or a `(job_id, job)` pair) on the engine's threads,
+    /// yielding each Ranking as it is done, in the order of `jobs`. Same options as
+    /// `rank`.
+    ///
+    /// >>> for ranking in m.rank_many(["jobs/a.md", "jobs/b.md"], top=100):
+    /// ...     out.write(ranking.to_trec())
     #[pyo3(signature = (jobs, *, top=10, require=Vec::new(), min_years=None, exclude=Vec::new(),
                         explain=true, blind=false))]
     #[allow(clippy::too_many_arguments)]
@@ -526,6 +577,7 @@ impl PyJob {
         &self.inner.title
     }
 
+    /// What the engine understood of the job (title, skills with evidence, years …).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(pythonize::pythonize(py, &self.inner)?)
     }
@@ -586,7 +638,7 @@ impl IndexReport {
     }
 }
 
-/// The ranked profiles for one job.
+/// The ranked profiles for one job, best first: `ranking[i]` is a dict per match.
 #[pyclass(name = "Ranking", module = "matcher._matcher", frozen)]
 struct PyRanking {
     inner: matcher::Ranking,
@@ -630,6 +682,7 @@ impl PyRanking {
         self.match_dict(py, &self.inner.results[at as usize])
     }
 
+    /// One plain dict per match (as `ranking[i]`, plus `job_id`).
     fn to_dicts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for m in &self.inner.results {
@@ -723,6 +776,11 @@ impl PyRanking {
         Ok(cols)
     }
 
+    /// A pandas.DataFrame, one row per match: job_id, rank, profile_id, score, bm25,
+    /// name, headline, years, location, matched_required, matched_preferred,
+    /// missing_required, points_<feature> and (with explain) explanation.
+    ///
+    /// >>> m.rank(job, top=5).to_pandas()[["rank", "profile_id", "score"]]
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = py.import("pandas")?;
         pandas.getattr("DataFrame")?.call1((self._columns(py)?,))
@@ -748,6 +806,7 @@ impl PyRanking {
             .collect()
     }
 
+    /// The ranking as the TREC run `matcher rank --format trec` writes.
     fn to_trec(&self) -> PyResult<String> {
         let mut out = Vec::new();
         matcher::write_trec(&mut out, &self.inner)

@@ -28,12 +28,16 @@ def spark():
         pytest.fail("java is missing: run scripts/setup/python.sh (installs openjdk-17-jre-headless)")
     from pyspark.sql import SparkSession
 
+    # Spark binds to the machine's own interface by default: loopback only here.
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable
     session = (
         SparkSession.builder.master("local[2]")
         .appName("matcher-test")
         .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.memory", "1g")
         .getOrCreate()
