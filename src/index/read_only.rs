@@ -88,3 +88,61 @@ impl Directory for ReadOnly {
         self.inner.watch(watch_callback)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::{IndexOptions, Matcher, RankOptions};
+
+    /// Opened read-only, an index ranks as it does opened writable, no file appears in
+    /// its directory (not even Tantivy's reader lock), and changes are refused.
+    #[test]
+    fn searches_without_writing() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let writable = Matcher::builder().index_dir(dir.path()).build().unwrap();
+        writable
+            .index(&[root.join("profiles")], &IndexOptions::default())
+            .unwrap();
+        for entry in std::fs::read_dir(dir.path()).unwrap() {
+            let path = entry.unwrap().path();
+            if path.to_string_lossy().ends_with(".lock") {
+                std::fs::remove_file(path).unwrap();
+            }
+        }
+        let listing = || {
+            let mut names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name())
+                .collect();
+            names.sort();
+            names
+        };
+        let before = listing();
+        let ro = Matcher::builder()
+            .index_dir(dir.path())
+            .read_only(true)
+            .build()
+            .unwrap();
+        let job = ro
+            .read_job(&root.join("jobs/zh-im-backend-lead.md"))
+            .unwrap();
+        let options = RankOptions::default();
+        let ids = |m: &Matcher| -> Vec<(String, f32)> {
+            let ranking = m.rank(&job, &options).unwrap();
+            ranking
+                .results
+                .into_iter()
+                .map(|r| (r.id, r.score))
+                .collect()
+        };
+        let read_only = ids(&ro);
+        assert!(!read_only.is_empty());
+        assert_eq!(listing(), before);
+        assert_eq!(read_only, ids(&writable));
+        let refused = ro.delete(&["en-cfo"]).unwrap_err();
+        assert!(refused.is_user_error() && refused.to_string().contains("read-only"));
+        assert!(ro.upsert(&[]).is_err());
+    }
+}
