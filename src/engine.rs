@@ -42,6 +42,7 @@ pub struct MatcherBuilder {
     weights: Weights,
     embed_tokens: usize,
     audit_log: Option<PathBuf>,
+    read_only: bool,
 }
 
 /// The default [`MatcherBuilder::embed_tokens`].
@@ -58,6 +59,7 @@ impl Default for MatcherBuilder {
             weights: Weights::default(),
             embed_tokens: DEFAULT_EMBED_TOKENS,
             audit_log: None,
+            read_only: false,
         }
     }
 }
@@ -128,6 +130,16 @@ impl MatcherBuilder {
     /// logged.
     pub fn audit_log(mut self, path: impl Into<PathBuf>) -> Self {
         self.audit_log = Some(path.into());
+        self
+    }
+
+    /// Open the index for searching only: nothing is written to its directory (not
+    /// even Tantivy's reader lock file), so it may sit on storage this process cannot
+    /// write — a read-only mount, a copy shipped to a batch worker — and indexing,
+    /// [`Matcher::upsert`] and [`Matcher::delete`] fail with a usage error. Nobody may
+    /// write the index while it is searched this way. By default, off.
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -308,6 +320,7 @@ impl Matcher {
         options: &IndexOptions,
     ) -> Result<IndexReport> {
         let start = Instant::now();
+        self.writable()?;
         let dir = &self.config.index_dir;
         // A readable index is rebuilt in place: every document deleted and re-added in the
         // run's one commit, so an interrupted rebuild leaves the old index whole. One that
@@ -440,12 +453,14 @@ impl Matcher {
     /// land or none does. Returns how many replaced an existing profile. They have no
     /// file, so `index --prune` leaves them alone; [`Matcher::delete`] removes them.
     pub fn upsert(&self, profiles: &[Profile]) -> Result<usize> {
+        self.writable()?;
         let store = Store::open_or_create(&self.config.index_dir, &self.analyzer)?;
         self.replace(&store, profiles.iter().map(|p| (p.id.as_str(), Some(p))))
     }
 
     /// Remove the profiles with these ids, in one commit. Returns how many were there.
     pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<usize> {
+        self.writable()?;
         let store = Store::open(&self.config.index_dir, &self.analyzer)?;
         self.replace(&store, ids.iter().map(|id| (id.as_ref(), None)))
     }
@@ -520,6 +535,17 @@ impl Matcher {
         }
     }
 
+    /// A usage error when the engine was built [read-only](MatcherBuilder::read_only).
+    fn writable(&self) -> Result<()> {
+        if self.config.read_only {
+            return Err(Error::usage(format!(
+                "{}: index opened read-only; open it writable to change it",
+                self.config.index_dir.display()
+            )));
+        }
+        Ok(())
+    }
+
     /// Let this engine's searches see the last commit.
     fn refresh(&self) -> Result<()> {
         if let Some((_, reader)) = self.searching.get() {
@@ -532,7 +558,11 @@ impl Matcher {
         if let Some(s) = self.searching.get() {
             return Ok(s);
         }
-        let store = Store::open(&self.config.index_dir, &self.analyzer)?;
+        let store = if self.config.read_only {
+            Store::open_read_only(&self.config.index_dir, &self.analyzer)?
+        } else {
+            Store::open(&self.config.index_dir, &self.analyzer)?
+        };
         let reader = store.reader()?;
         Ok(self.searching.get_or_init(|| (store, reader)))
     }
@@ -893,17 +923,23 @@ impl Matcher {
         guarded(path, || {
             let text = ingest::read_file(path, &self.config.read)?;
             let kind = kind.unwrap_or_else(|| guess_kind(path, &text));
-            Ok(match kind {
-                DocKind::Job => {
-                    Parsed::Job(Box::new(Job::parse(file_stem(path), text, self.lexicon())))
-                }
-                DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(
-                    file_stem(path),
-                    text,
-                    self.lexicon(),
-                ))),
-            })
+            Ok(self.parse_as(file_stem(path), text, kind))
         })
+    }
+
+    /// What the engine understands of a text the caller read ([`Text::from_bytes`]), read
+    /// as `kind` (guessed when `None`: a structured source says what it is, else a text
+    /// with job-posting sections is a job).
+    pub fn parse_text(&self, id: impl Into<String>, text: Text, kind: Option<DocKind>) -> Parsed {
+        let kind = kind.unwrap_or_else(|| guess_kind(Path::new(""), &text));
+        self.parse_as(id.into(), text, kind)
+    }
+
+    fn parse_as(&self, id: String, text: Text, kind: DocKind) -> Parsed {
+        match kind {
+            DocKind::Job => Parsed::Job(Box::new(Job::parse(id, text, self.lexicon()))),
+            DocKind::Profile => Parsed::Profile(Box::new(Profile::parse(id, text, self.lexicon()))),
+        }
     }
 }
 

@@ -73,7 +73,10 @@ impl Error {
         )
     }
 
-    pub(crate) fn input(path: impl Into<PathBuf>, reason: impl Into<String>) -> Error {
+    /// An [`ErrorKind::Input`] error: the file (or upload) named `path` cannot be used,
+    /// for `reason`. For clients that read inputs themselves (an upload, bytes from
+    /// Python) and want the error a file would give.
+    pub fn input(path: impl Into<PathBuf>, reason: impl Into<String>) -> Error {
         Error(Box::new(ErrorKind::Input {
             path: path.into(),
             reason: reason.into(),

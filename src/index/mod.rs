@@ -6,6 +6,7 @@
 //! the previous commit searchable. Tantivy's file lock keeps a second writer out.
 
 pub(crate) mod columns;
+mod read_only;
 pub(crate) mod schema;
 pub(crate) mod terms;
 pub(crate) mod vectors;
@@ -53,7 +54,23 @@ impl Store {
             return Err(Error::new(ErrorKind::NoIndex(dir.to_path_buf())));
         }
         check_marker(dir)?;
-        let mut index = Index::open_in_dir(dir)?;
+        Store::with_index(dir, Index::open_in_dir(dir)?, analyzer)
+    }
+
+    /// Open the index at `dir` for searching only, without writing a byte to it (not
+    /// even Tantivy's reader lock file): for storage this process may not write, and an
+    /// index nobody writes meanwhile. Fails as [`Store::open`] does.
+    pub fn open_read_only(dir: &Path, analyzer: &Arc<Analyzer>) -> Result<Store> {
+        if !exists(dir) {
+            return Err(Error::new(ErrorKind::NoIndex(dir.to_path_buf())));
+        }
+        check_marker(dir)?;
+        let index = Index::open(read_only::ReadOnly::open(dir)?)?;
+        Store::with_index(dir, index, analyzer)
+    }
+
+    /// An opened index with matcher's analyzer registered and its fields found.
+    fn with_index(dir: &Path, mut index: Index, analyzer: &Arc<Analyzer>) -> Result<Store> {
         register(&mut index, analyzer);
         let fields = Fields::from_schema(&index.schema()).ok_or_else(|| {
             Error::new(ErrorKind::SchemaMismatch {
