@@ -15,8 +15,8 @@ use serde::Serialize;
 use tantivy::{DocAddress, IndexReader, Term, doc};
 
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
-use crate::embed::{Encoder, passages};
 use crate::audit::{AuditLog, AuditRecord, Fingerprint};
+use crate::embed::{Encoder, passages};
 use crate::error::{Error, Result};
 use crate::features::Weights;
 use crate::index::{self, ProfileVectors, Quantised, RescoreFacts, Store};

@@ -29,8 +29,8 @@
 #![deny(missing_docs)]
 
 mod analysis;
-mod embed;
 mod audit;
+mod embed;
 mod engine;
 mod error;
 mod eval;
@@ -49,13 +49,13 @@ pub use analysis::{
     Analyzer, Lexicon, Mention, MixedTokenizer, OccupationId, OccupationTable, Occupations, Skill,
     SkillId, TOKENIZER_NAME, Taxonomy,
 };
-pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
 pub use audit::{
     AuditOptions, AuditRecord, AuditSource, BiasReport, CategoryRow, Demographics, FOUR_FIFTHS,
     Fingerprint, IndexRecord, JobRecord, JobScores, OptionsRecord, Replay, ResultRecord,
     SMALL_SHARE, SampleReport, Table, audit, bias_report, config_fingerprint, impact_ratio_svg,
     read_records, read_run, replay, replay_file, write_markdown, write_replays, write_report_files,
 };
+pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
 pub use engine::{
     DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
     StoredProfile,

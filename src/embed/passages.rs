@@ -83,7 +83,7 @@ pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Optio
 /// `v` scaled to unit length; `None` for a zero vector.
 pub(crate) fn unit(mut v: [f32; DIM]) -> Option<[f32; DIM]> {
     let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
-    if !(norm > 0.0) {
+    if norm.is_nan() || norm <= 0.0 {
         return None;
     }
     v.iter_mut().for_each(|x| *x /= norm);

@@ -627,7 +627,7 @@ mod tests {
     #[test]
     fn spanish_and_romanian_labels() {
         let text = "Nombre: Carlos Ruiz\nEdad: 31\nFecha de nacimiento: 3 de mayo de 1995\nCarlos Ruiz, ingeniero";
-        let (p, spans) = find(text, &[]);
+        let (p, spans) = find(text, &[], &LEXICON);
         assert_eq!(p.name.as_deref(), Some("Carlos Ruiz"));
         let out = blank(text, &spans);
         for gone in ["Carlos", "31", "1995"] {
@@ -636,6 +636,7 @@ mod tests {
         let (p, _) = find(
             "Nume: Andrei Popescu\nVârstă: 40\nStare civilă: căsătorit",
             &[],
+            &LEXICON,
         );
         assert_eq!(p.name.as_deref(), Some("Andrei Popescu"));
         assert_eq!(p.attributes, ["Vârstă: 40", "Stare civilă: căsătorit"]);
