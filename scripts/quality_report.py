@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BEGIN, END = "<!-- quality:begin -->", "<!-- quality:end -->"
 COLUMNS = [("MAP", "map"), ("nDCG@10", "ndcg_at_10"), ("MRR", "mrr"), ("P@10", "p_at_10"),
            ("R@100", "recall_at_100")]
-ROW_NAMES = {"bm25-only": "matcher BM25-only", "full": "matcher full"}
+ROW_NAMES = {"bm25-only": "matcher BM25-only", "lexical": "matcher lexical full",
+             "semantic-only": "matcher semantic alone", "full": "matcher hybrid (full)"}
 
 SKELETON = f"""# Ranking quality
 
@@ -171,7 +172,7 @@ def summary(results, sets, bm25s):
     """One table of every set's MAP and nDCG@10 per ranking, and their macro average
     (the unweighted mean over sets): a change that lifts one set and costs the average
     is not kept."""
-    rankings = [("bm25s", "bm25s")] + [(c, ROW_NAMES.get(c, f"matcher {c}")) for c in ("bm25-only", "full")]
+    rankings = [("bm25s", "bm25s")] + [(c, ROW_NAMES.get(c, f"matcher {c}")) for c in ("bm25-only", "lexical", "semantic-only", "full")]
     header = "| set | " + " | ".join(f"{label} MAP | {label} nDCG@10" for _, label in rankings) + " |"
     lines = ["### All sets", "", header, "|---|" + "---:|" * (2 * len(rankings))]
     sums = {r: [0.0, 0.0, 0] for r, _ in rankings}
