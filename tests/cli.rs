@@ -186,9 +186,19 @@ fn upsert_and_prune() {
         stdout(&o)
     );
     std::fs::write(ws.path().join("job.txt"), "Zyxwvutlang").unwrap();
+    // By its words: the nearest-neighbour search by meaning returns the nearest profiles
+    // for any job, a made-up word included (tests/semantic.rs checks that side).
     let o = run(
         ws.path(),
-        &["query", "--index", idx, "--format", "trec", "job.txt"],
+        &[
+            "query",
+            "--index",
+            idx,
+            "--no-semantic",
+            "--format",
+            "trec",
+            "job.txt",
+        ],
     );
     assert_eq!(
         trec_ids(&o),
@@ -207,7 +217,15 @@ fn upsert_and_prune() {
     assert!(stdout(&o).contains(", pruned 1"), "{}", stdout(&o));
     let o = run(
         ws.path(),
-        &["query", "--index", idx, "--format", "trec", "job.txt"],
+        &[
+            "query",
+            "--index",
+            idx,
+            "--no-semantic",
+            "--format",
+            "trec",
+            "job.txt",
+        ],
     );
     assert_eq!(o.status.code(), Some(0));
     assert!(trec_ids(&o).is_empty(), "pruned profile still found");
@@ -463,7 +481,10 @@ fn personal_data_is_not_searchable() {
         std::fs::write(ws.path().join("job.txt"), query.join("\n")).unwrap();
         // One search only: feedback could find the seed through the words it shares
         // with whatever matched "sample" or "example" — not through personal data, which
-        // feedback never reads, but it would blur what this checks.
+        // feedback never reads, but it would blur what this checks. And by words only:
+        // the search by meaning returns the nearest profiles for any job, and their
+        // vectors are made from the blanked text (`Matcher::profile_vectors` reads
+        // `ranking_text`), so it cannot find personal data either.
         let o = run(
             ws.path(),
             &[
@@ -471,6 +492,7 @@ fn personal_data_is_not_searchable() {
                 "--top",
                 "100",
                 "--no-feedback",
+                "--no-semantic",
                 "--format",
                 "trec",
                 "job.txt",
