@@ -128,7 +128,7 @@ fn tsv_inputs_and_existing_runs() {
     // 0. With the default weights none is.
     std::fs::write(
         d.join("w.toml"),
-        "bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 1\n",
+        "bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 1\nsemantic = 0\nsemantic_title = 0\n",
     )
     .unwrap();
     let scores = |extra: &[&str]| -> Vec<f64> {

@@ -11,8 +11,76 @@
 //!
 //! The title vector reads one short text: the profile's headline (its first title when
 //! it has none), or the job's title.
+//!
+//! Gendered pronouns are read as one neutral form ([`neutral`], `data/pronouns.tsv`):
+//! BM25 drops them as stop words, and the encoder must not let "she" and "he" move a
+//! score either.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 
 use super::{DIM, Encoder};
+
+/// `data/pronouns.tsv`: Latin words (lowercase) and Chinese ones, each with the form the
+/// encoder reads instead.
+static PRONOUNS: LazyLock<(FxHashMap<String, String>, Vec<(String, String)>)> =
+    LazyLock::new(|| {
+        let mut latin = FxHashMap::default();
+        let mut han = Vec::new();
+        for line in include_str!("../../data/pronouns.tsv").lines() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let Some((word, to)) = line.split_once('\t') else {
+                continue;
+            };
+            if word.is_ascii() {
+                latin.insert(word.to_lowercase(), to.to_string());
+            } else if word != to {
+                han.push((word.to_string(), to.to_string()));
+            }
+        }
+        (latin, han)
+    });
+
+/// `text` with every gendered pronoun of `data/pronouns.tsv` replaced by its neutral form.
+pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
+    let (latin, han) = &*PRONOUNS;
+    let mut out = String::new();
+    let mut last = 0;
+    let mut start = None;
+    for (i, c) in text
+        .char_indices()
+        .chain(std::iter::once((text.len(), ' ')))
+    {
+        if c.is_ascii_alphabetic() {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(s) = start.take() {
+            let word = &text[s..i];
+            if let Some(to) = latin.get(&word.to_ascii_lowercase()) {
+                out.push_str(&text[last..s]);
+                out.push_str(to);
+                last = i;
+            }
+        }
+    }
+    let mut text: Cow<'_, str> = if last == 0 {
+        Cow::Borrowed(text)
+    } else {
+        out.push_str(&text[last..]);
+        Cow::Owned(out)
+    };
+    for (word, to) in han {
+        if text.contains(word.as_str()) {
+            text = Cow::Owned(text.replace(word.as_str(), to));
+        }
+    }
+    text
+}
 
 /// Most tokens one passage holds.
 pub const PASSAGE_TOKENS: usize = 64;
@@ -65,7 +133,8 @@ pub(crate) fn passages<'t>(
 /// The unit vector of `text` read passage by passage within `budget` tokens
 /// ([module doc](self)); `None` for a text with nothing to read.
 pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Option<[f32; DIM]> {
-    let parts = passages(encoder, text, budget);
+    let text = neutral(text);
+    let parts = passages(encoder, &text, budget);
     if parts.is_empty() {
         return None;
     }
@@ -92,9 +161,26 @@ pub(crate) fn unit(mut v: [f32; DIM]) -> Option<[f32; DIM]> {
 
 /// The vector of a short text (a title), `None` when it is blank.
 pub(crate) fn title_vector(encoder: &Encoder, title: &str) -> Option<[f32; DIM]> {
-    let title = title.trim();
+    let title = neutral(title.trim());
     if title.is_empty() {
         return None;
     }
-    unit(encoder.encode(title))
+    unit(encoder.encode(&title))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gendered_pronouns_read_as_one_form() {
+        assert_eq!(
+            neutral("She led HER team; he helped him."),
+            "they led them team; they helped them."
+        );
+        assert_eq!(neutral("Shell and heat stay"), "Shell and heat stay");
+        assert_eq!(neutral("她负责团队，他协助"), "他负责团队，他协助");
+        assert!(matches!(neutral("no pronoun here"), Cow::Borrowed(_)));
+        assert_eq!(neutral("she"), neutral("he"));
+    }
 }
