@@ -25,29 +25,33 @@ use super::{DIM, Encoder};
 
 /// `data/pronouns.tsv`: Latin words (lowercase) and Chinese ones, each with the form the
 /// encoder reads instead.
-static PRONOUNS: LazyLock<(FxHashMap<String, String>, Vec<(String, String)>)> =
-    LazyLock::new(|| {
-        let mut latin = FxHashMap::default();
-        let mut han = Vec::new();
-        for line in include_str!("../../data/pronouns.tsv").lines() {
-            if line.starts_with('#') || line.trim().is_empty() {
-                continue;
-            }
-            let Some((word, to)) = line.split_once('\t') else {
-                continue;
-            };
-            if word.is_ascii() {
-                latin.insert(word.to_lowercase(), to.to_string());
-            } else if word != to {
-                han.push((word.to_string(), to.to_string()));
-            }
+struct Pronouns {
+    latin: FxHashMap<String, String>,
+    han: Vec<(String, String)>,
+}
+
+static PRONOUNS: LazyLock<Pronouns> = LazyLock::new(|| {
+    let mut latin = FxHashMap::default();
+    let mut han = Vec::new();
+    for line in include_str!("../../data/pronouns.tsv").lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
         }
-        (latin, han)
-    });
+        let Some((word, to)) = line.split_once('\t') else {
+            continue;
+        };
+        if word.is_ascii() {
+            latin.insert(word.to_lowercase(), to.to_string());
+        } else if word != to {
+            han.push((word.to_string(), to.to_string()));
+        }
+    }
+    Pronouns { latin, han }
+});
 
 /// `text` with every gendered pronoun of `data/pronouns.tsv` replaced by its neutral form.
 pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
-    let (latin, han) = &*PRONOUNS;
+    let Pronouns { latin, han } = &*PRONOUNS;
     let mut out = String::new();
     let mut last = 0;
     let mut start = None;
