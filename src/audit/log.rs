@@ -430,7 +430,7 @@ fn now_rfc3339() -> String {
 
 /// Seconds since the epoch → `YYYY-MM-DDTHH:MM:SS.mmmZ` (the civil calendar of Howard
 /// Hinnant's `civil_from_days`).
-fn rfc3339(secs: i64, millis: u32) -> String {
+pub(crate) fn rfc3339(secs: i64, millis: u32) -> String {
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let z = days + 719_468;

@@ -26,4 +26,4 @@ pub use report::{
     read_run, write_markdown,
 };
 
-pub(crate) use log::{AuditLog, commit_id, fingerprint_of, lexicon_digests};
+pub(crate) use log::{AuditLog, commit_id, fingerprint_of, lexicon_digests, rfc3339};
