@@ -7,12 +7,12 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::{DocAddress, IndexReader, Term, doc};
+use tantivy::{DocAddress, IndexReader, IndexWriter, TantivyDocument, Term, doc};
 
 use crate::analysis::{Analyzer, Lexicon, Taxonomy};
 use crate::audit::{AuditLog, AuditRecord, Fingerprint};
@@ -43,6 +43,7 @@ pub struct MatcherBuilder {
     embed_tokens: usize,
     audit_log: Option<PathBuf>,
     read_only: bool,
+    keep_writer: bool,
 }
 
 /// The default [`MatcherBuilder::embed_tokens`].
@@ -60,6 +61,7 @@ impl Default for MatcherBuilder {
             embed_tokens: DEFAULT_EMBED_TOKENS,
             audit_log: None,
             read_only: false,
+            keep_writer: false,
         }
     }
 }
@@ -143,6 +145,18 @@ impl MatcherBuilder {
         self
     }
 
+    /// Keep the index writer, and so the index's write lock, from the first
+    /// [`Matcher::upsert`] or [`Matcher::delete`] until [`Matcher::close_writer`] or the
+    /// engine is dropped. Each write then pays for its commit only, not for opening a
+    /// writer and a reader and waiting for merges (which go on in the background): for a
+    /// long-running process that owns the index, as `matcher serve` does. By default,
+    /// off: each write opens and closes the writer, so other processes may write the
+    /// index between two of them.
+    pub fn keep_writer(mut self, keep: bool) -> Self {
+        self.keep_writer = keep;
+        self
+    }
+
     /// Load the analyzer and build the engine. The index is opened on first use.
     pub fn build(self) -> Result<Matcher> {
         let pool = if self.threads > 1 {
@@ -183,6 +197,7 @@ impl MatcherBuilder {
             pool,
             searching: OnceLock::new(),
             vectors: index::VectorCache::default(),
+            writing: Mutex::new(None),
         })
     }
 }
@@ -259,6 +274,16 @@ pub struct Matcher {
     audit: Option<AuditLog>,
     /// The vocabularies' digests for the configuration fingerprint, made on first use.
     digests: OnceLock<(String, String)>,
+    /// The writer kept between writes ([`MatcherBuilder::keep_writer`]); also what
+    /// serialises [`Matcher::upsert`] and [`Matcher::delete`] in this process.
+    writing: Mutex<Option<Writing>>,
+}
+
+/// An open index writer with the store it writes and a reader of its last commit.
+struct Writing {
+    store: Store,
+    writer: IndexWriter<TantivyDocument>,
+    reader: IndexReader,
 }
 
 impl std::fmt::Debug for Matcher {
@@ -453,51 +478,113 @@ impl Matcher {
     /// land or none does. Returns how many replaced an existing profile. They have no
     /// file, so `index --prune` leaves them alone; [`Matcher::delete`] removes them.
     pub fn upsert(&self, profiles: &[Profile]) -> Result<usize> {
-        self.writable()?;
-        let store = Store::open_or_create(&self.config.index_dir, &self.analyzer)?;
-        self.replace(&store, profiles.iter().map(|p| (p.id.as_str(), Some(p))))
+        self.replace(
+            profiles.iter().map(|p| (p.id.as_str(), Some(p))).collect(),
+            true,
+        )
     }
 
     /// Remove the profiles with these ids, in one commit. Returns how many were there.
     pub fn delete<S: AsRef<str>>(&self, ids: &[S]) -> Result<usize> {
-        self.writable()?;
-        let store = Store::open(&self.config.index_dir, &self.analyzer)?;
-        self.replace(&store, ids.iter().map(|id| (id.as_ref(), None)))
+        self.replace(ids.iter().map(|id| (id.as_ref(), None)).collect(), false)
+    }
+
+    /// Wait for the kept writer's merges and release it, and the index's write lock
+    /// ([`MatcherBuilder::keep_writer`]); the next write opens it again. Without a kept
+    /// writer, nothing to do.
+    pub fn close_writer(&self) -> Result<()> {
+        let kept = self
+            .writing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        if let Some(w) = kept {
+            w.writer.wait_merging_threads()?;
+        }
+        Ok(())
     }
 
     /// Delete each id's document and add its new profile, if any, in one commit; then
-    /// let this engine's searches see it. Returns how many ids had a document.
-    fn replace<'p>(
-        &self,
-        store: &Store,
-        changes: impl Iterator<Item = (&'p str, Option<&'p Profile>)>,
-    ) -> Result<usize> {
-        let mut writer = store.writer(self.config.writer_memory, 1)?;
-        let searcher = store.reader()?.searcher();
-        let mut existed = 0;
-        for (id, profile) in changes {
-            let term = Term::from_field_text(store.fields.id, id);
-            if searcher.doc_freq(&term)? > 0 {
-                existed += 1;
+    /// let this engine's searches see it. Returns how many ids had a document. `create`:
+    /// whether a missing index is created (an upsert) or an error (a delete).
+    fn replace(&self, changes: Vec<(&str, Option<&Profile>)>, create: bool) -> Result<usize> {
+        self.writable()?;
+        let mut slot = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut w = match slot.take() {
+            Some(w) => w,
+            None => {
+                let dir = &self.config.index_dir;
+                let store = if create {
+                    Store::open_or_create(dir, &self.analyzer)?
+                } else {
+                    Store::open(dir, &self.analyzer)?
+                };
+                let writer = store.writer(self.config.writer_memory, 1)?;
+                let reader = store.reader()?;
+                Writing {
+                    store,
+                    writer,
+                    reader,
+                }
             }
-            writer.delete_term(term);
-            if let Some(profile) = profile {
-                let hash = index::content_hash(&profile.text);
-                let vectors = self.profile_vectors(profile);
-                writer.add_document(
-                    document(
-                        &store.fields,
-                        &self.analyzer,
-                        (id, "", hash),
-                        profile,
-                        vectors,
-                    )
-                    .map_err(|e| Error::usage(format!("profile {id}: {e}")))?,
-                )?;
+        };
+        // The documents, vectors included, are made on the engine's threads: the
+        // encoder is most of an upsert's work.
+        let fields = &w.store.fields;
+        let docs: Result<Vec<Option<TantivyDocument>>> = self.install(|| {
+            changes
+                .par_iter()
+                .map(|&(id, profile)| {
+                    profile
+                        .map(|p| {
+                            let hash = index::content_hash(&p.text);
+                            let vectors = self.profile_vectors(p);
+                            document(fields, &self.analyzer, (id, "", hash), p, vectors)
+                                .map_err(|e| Error::usage(format!("profile {id}: {e}")))
+                        })
+                        .transpose()
+                })
+                .collect()
+        });
+        let docs = match docs {
+            Ok(docs) => docs,
+            Err(err) => {
+                *slot = self.config.keep_writer.then_some(w);
+                return Err(err);
             }
+        };
+        let existed = (|| {
+            let searcher = w.reader.searcher();
+            let mut existed = 0;
+            for ((id, _), doc) in changes.iter().zip(docs) {
+                let term = Term::from_field_text(w.store.fields.id, id);
+                if searcher.doc_freq(&term)? > 0 {
+                    existed += 1;
+                }
+                w.writer.delete_term(term);
+                if let Some(doc) = doc {
+                    w.writer.add_document(doc)?;
+                }
+            }
+            w.writer.commit()?;
+            w.reader.reload()?;
+            Ok::<_, Error>(existed)
+        })();
+        let existed = match existed {
+            Ok(n) => n,
+            Err(err) => {
+                // A writer whose commit failed may hold half a batch: drop it (Tantivy
+                // rolls its uncommitted operations back) and open a new one next time.
+                drop(w);
+                return Err(err);
+            }
+        };
+        if self.config.keep_writer {
+            *slot = Some(w);
+        } else {
+            w.writer.wait_merging_threads()?;
         }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+        drop(slot);
         self.refresh()?;
         Ok(existed)
     }

@@ -440,6 +440,10 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     if let Some(path) = &cli.taxonomy {
         builder = builder.taxonomy_file(path);
     }
+    // The server owns its index: it keeps one writer, so a commit is all a write costs.
+    if matches!(cli.command, Command::Serve { .. }) {
+        builder = builder.keep_writer(true);
+    }
     if let Command::Query { rank, .. } | Command::Rank { rank, .. } = &cli.command
         && let Some(path) = &rank.audit_log
     {

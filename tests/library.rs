@@ -7,16 +7,34 @@
 //!    upserted profiles (they have no file to be gone).
 //! 3. A ranking without details (what a TREC run asks for) has the same results, scores
 //!    and skill evidence, without what only the stored text gives.
+//! 4. A kept writer (`keep_writer`, as `matcher serve` holds it) commits each write so
+//!    that another engine opened on the directory sees it, holds the index's lock until
+//!    `close_writer`, and then lets another writer in.
 
 use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
 
+/// The profiles that match the job's words (BM25 above 0), in rank order.
 fn ids(m: &Matcher, job: &matcher::Job) -> Vec<String> {
     m.rank(job, &RankOptions::default())
         .unwrap()
         .results
         .into_iter()
+        .filter(|r| r.bm25 > 0.0)
         .map(|r| r.id)
         .collect()
+}
+
+/// Every profile ranked, those found by meaning alone included, sorted by id.
+fn all_ids(m: &Matcher, job: &matcher::Job) -> Vec<String> {
+    let mut ids: Vec<String> = m
+        .rank(job, &RankOptions::default())
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    ids
 }
 
 #[test]
@@ -55,6 +73,7 @@ fn upsert_and_delete_by_id() {
     let a2 = profile("upload-a", "# Alex Sample\nNow a pastry chef");
     assert_eq!(m.upsert(&[a2]).unwrap(), 1);
     assert_eq!(ids(&m, &job), ["upload-b"]);
+    assert_eq!(all_ids(&m, &job), ["upload-a", "upload-b"]);
 
     // A file-based index run with --prune leaves upserted profiles alone.
     let files = dir.path().join("files");
@@ -74,12 +93,53 @@ fn upsert_and_delete_by_id() {
 
     assert_eq!(m.delete(&["upload-b", "nobody"]).unwrap(), 1);
     assert_eq!(ids(&m, &job), ["c"]);
+    assert_eq!(all_ids(&m, &job), ["c", "upload-a"]);
     // Reopened from disk, the index holds what was committed.
     let again = Matcher::builder()
         .index_dir(dir.path().join("index"))
         .build()
         .unwrap();
     assert_eq!(ids(&again, &job), ["c"]);
+}
+
+#[test]
+fn a_kept_writer_commits_each_write_and_holds_the_lock_until_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = dir.path().join("index");
+    let m = Matcher::builder()
+        .index_dir(&index)
+        .threads(2)
+        .keep_writer(true)
+        .build()
+        .unwrap();
+    let profile = |id: &str, text: &str| {
+        let t = Text::from_bytes(text.as_bytes(), Format::Text).unwrap();
+        Profile::parse(id, t, m.lexicon())
+    };
+    let batch: Vec<Profile> = (0..6)
+        .map(|i| {
+            profile(
+                &format!("p{i}"),
+                &format!("Kafka engineer {i}\nFlink, Kafka"),
+            )
+        })
+        .collect();
+    assert_eq!(m.upsert(&batch).unwrap(), 0);
+    assert_eq!(m.upsert(&batch[..2]).unwrap(), 2);
+    assert_eq!(m.delete(&["p5"]).unwrap(), 1);
+    // Another engine on the same directory sees every commit...
+    let other = Matcher::builder().index_dir(&index).build().unwrap();
+    assert_eq!(other.profile_count().unwrap(), 5);
+    // ...but cannot write while the writer is kept,
+    let err = other.delete(&["p0"]).unwrap_err();
+    assert!(matches!(err.kind(), matcher::ErrorKind::Locked(_)), "{err}");
+    // and can once it is closed; the kept engine's next write opens it again.
+    m.close_writer().unwrap();
+    assert_eq!(other.delete(&["p0"]).unwrap(), 1);
+    assert_eq!(m.delete(&["p1"]).unwrap(), 1);
+    other.reload().unwrap();
+    assert_eq!(other.profile_count().unwrap(), 3);
+    assert_eq!(m.profile_count().unwrap(), 3);
 }
 
 #[test]

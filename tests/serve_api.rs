@@ -317,7 +317,7 @@ fn errors_have_the_right_status_and_say_what_to_fix() {
         ],
     );
     let authed = |r: ureq::Request| r.set("Authorization", "Bearer s3cret-token");
-    let put_authed = |id: &str, ct: &str, body: &[u8]| {
+    let put_to = |server: &Server, id: &str, ct: &str, body: &[u8]| {
         send(
             authed(
                 agent()
@@ -327,6 +327,7 @@ fn errors_have_the_right_status_and_say_what_to_fix() {
             Some(body),
         )
     };
+    let put_authed = |id: &str, ct: &str, body: &[u8]| put_to(&server, id, ct, body);
 
     // 401: writes need the token; reads do not.
     let no = put(&server, "x", "text/plain", resume(1).as_bytes());
@@ -424,11 +425,20 @@ fn errors_have_the_right_status_and_say_what_to_fix() {
     );
     assert_eq!(none.status, 415);
 
-    // 503 while another writer holds the index.
+    drop(server);
+
+    // 503 while another writer holds the index: the server keeps its writer from its
+    // first write on, so the other one is there first, as `matcher index` would be.
     {
         let tantivy_index = tantivy::Index::open_in_dir(&index).unwrap();
-        let _writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
+        let writer: tantivy::IndexWriter<tantivy::TantivyDocument> =
             tantivy_index.writer(15_000_000).unwrap();
+        let server = Server::start(
+            dir.path(),
+            &index,
+            &["--token-file", token.to_str().unwrap()],
+        );
+        let put_authed = |id: &str, ct: &str, body: &[u8]| put_to(&server, id, ct, body);
         let locked = put_authed("z", "text/plain", resume(2).as_bytes());
         assert_eq!(
             (locked.status, locked.kind().as_str()),
@@ -437,13 +447,13 @@ fn errors_have_the_right_status_and_say_what_to_fix() {
             locked.body
         );
         assert!(locked.body.contains("locked"), "{}", locked.body);
+        drop(writer);
+        assert_eq!(
+            put_authed("z", "text/plain", resume(2).as_bytes()).status,
+            201,
+            "writes resume once the lock is gone"
+        );
     }
-    assert_eq!(
-        put_authed("z", "text/plain", resume(2).as_bytes()).status,
-        201,
-        "writes resume once the lock is gone"
-    );
-    drop(server);
 
     // --token-for-reads: reads need it too, the page and health stay open.
     let server = Server::start(

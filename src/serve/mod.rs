@@ -138,6 +138,9 @@ pub fn serve(matcher: Matcher, options: ServeOptions) -> Result<()> {
     // Every connection is closed: commit what the writer still holds, then stop it.
     state.writer.stop();
     let _ = writer_thread.join();
+    if let Err(e) = state.matcher.close_writer() {
+        eprintln!("matcher: warning: finishing the index's merges: {e}");
+    }
     eprintln!("matcher: stopped");
     result
 }
