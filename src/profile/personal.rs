@@ -184,10 +184,45 @@ pub fn find(
         for (i, _) in text.match_indices(name.as_str()) {
             spans.push(i..i + name.len());
         }
+        // Its parts too, wherever they stand alone ("John led the migration"): the
+        // encoder reads a first name as who the candidate is.
+        for part in name_parts(name) {
+            for (i, _) in text.match_indices(part) {
+                let before = text[..i].chars().next_back();
+                let after = text[i + part.len()..].chars().next();
+                let alone = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+                let han = part.chars().any(crate::analysis::is_han);
+                if !han && !(alone(before) && alone(after)) {
+                    continue;
+                }
+                spans.push(i..i + part.len());
+            }
+        }
     }
     found.name = names.into_iter().next();
     spans.sort_by_key(|r| (r.start, r.end));
     (found, spans)
+}
+
+/// The parts of a name that are blanked on their own: each word of two letters or more
+/// of a name written in words ("John", "Miller"), and the given name of a Chinese name
+/// of three or four characters (示例 of 张示例). A one-character given name (伟 of 王伟)
+/// is part of too many words to blank alone.
+fn name_parts(name: &str) -> Vec<&str> {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 1 {
+        return words
+            .into_iter()
+            .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 2)
+            .collect();
+    }
+    let chars: Vec<(usize, char)> = name.char_indices().collect();
+    let han = chars.iter().all(|&(_, c)| crate::analysis::is_han(c));
+    if han && (3..=4).contains(&chars.len()) && has_surname(name) {
+        let start = chars[chars.len() - 2].0;
+        return vec![&name[start..]];
+    }
+    Vec::new()
 }
 
 fn scan_line(
@@ -765,5 +800,23 @@ mod tests {
         // A title there is still a title.
         let (p, _) = find("个人简历\n体育经理\n性别：男", &[], &LEXICON);
         assert_eq!(p.name, None);
+    }
+
+    #[test]
+    fn a_recognised_name_is_blanked_in_its_parts_too() {
+        let lexicon = &*LEXICON;
+        let text = "Name: John Miller\nJohn led the migration; Johnson did not. Miller-made.\n";
+        let (found, spans) = find(text, &[], lexicon);
+        assert_eq!(found.name.as_deref(), Some("John Miller"));
+        let out = blank(text, &spans);
+        assert!(!out.contains("John ") && !out.contains("Miller"), "{out}");
+        assert!(out.contains("Johnson"), "{out}");
+        let text = "姓名：张示例\n示例负责核心系统。\n";
+        let (_, spans) = find(text, &[], lexicon);
+        assert!(!blank(text, &spans).contains("示例"));
+        // A one-character given name stays: it is part of too many words.
+        let text = "姓名：王伟\n伟大的系统。\n";
+        let (_, spans) = find(text, &[], lexicon);
+        assert!(blank(text, &spans).contains("伟大"));
     }
 }
