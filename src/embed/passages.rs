@@ -22,6 +22,7 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 use super::{DIM, Encoder};
+use crate::analysis::is_han;
 
 /// `data/pronouns.tsv`: Latin words (lowercase) and Chinese ones, each with the form the
 /// encoder reads instead.
@@ -33,14 +34,18 @@ struct Pronouns {
 static PRONOUNS: LazyLock<Pronouns> = LazyLock::new(|| {
     let mut latin = FxHashMap::default();
     let mut han = Vec::new();
-    for line in include_str!("../../data/pronouns.tsv").lines() {
+    let tables = [
+        include_str!("../../data/pronouns.tsv"),
+        include_str!("../../data/gendered-forms.tsv"),
+    ];
+    for line in tables.iter().flat_map(|t| t.lines()) {
         if line.starts_with('#') || line.trim().is_empty() {
             continue;
         }
         let Some((word, to)) = line.split_once('\t') else {
             continue;
         };
-        if word.is_ascii() {
+        if !word.chars().any(is_han) {
             latin.insert(word.to_lowercase(), to.to_string());
         } else if word != to {
             han.push((word.to_string(), to.to_string()));
@@ -49,7 +54,13 @@ static PRONOUNS: LazyLock<Pronouns> = LazyLock::new(|| {
     Pronouns { latin, han }
 });
 
-/// `text` with every gendered pronoun of `data/pronouns.tsv` replaced by its neutral form.
+/// A letter of a word written in letters (Latin, Greek, Cyrillic …), not a Han one.
+fn is_letter(c: char) -> bool {
+    c.is_alphabetic() && !is_han(c)
+}
+
+/// `text` with every gendered pronoun of `data/pronouns.tsv` and every gendered title form
+/// of `data/gendered-forms.tsv` replaced by its one form (capitalised where the word is).
 pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
     let Pronouns { latin, han } = &*PRONOUNS;
     let mut out = String::new();
@@ -59,15 +70,21 @@ pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
         .char_indices()
         .chain(std::iter::once((text.len(), ' ')))
     {
-        if c.is_ascii_alphabetic() {
+        if is_letter(c) {
             start.get_or_insert(i);
             continue;
         }
         if let Some(s) = start.take() {
             let word = &text[s..i];
-            if let Some(to) = latin.get(&word.to_ascii_lowercase()) {
+            if let Some(to) = latin.get(&word.to_lowercase()) {
                 out.push_str(&text[last..s]);
-                out.push_str(to);
+                if word.starts_with(char::is_uppercase) {
+                    let mut chars = to.chars();
+                    out.extend(chars.next().into_iter().flat_map(char::to_uppercase));
+                    out.push_str(chars.as_str());
+                } else {
+                    out.push_str(to);
+                }
                 last = i;
             }
         }
@@ -180,7 +197,11 @@ mod tests {
     fn gendered_pronouns_read_as_one_form() {
         assert_eq!(
             neutral("She led HER team; he helped him."),
-            "they led them team; they helped them."
+            "They led Them team; they helped them."
+        );
+        assert_eq!(
+            neutral("Ingeniera de Software, desarrolladora; Ingineră, Entwicklerin"),
+            "Ingeniero de Software, desarrollador; Inginer, Entwickler"
         );
         assert_eq!(neutral("Shell and heat stay"), "Shell and heat stay");
         assert_eq!(neutral("她负责团队，他协助"), "他负责团队，他协助");
