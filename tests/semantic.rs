@@ -1,6 +1,5 @@
-//! Matching by meaning, across languages, through the real binary, with the semantic
-//! layer's weights (`data/weights-semantic.toml`: it is opt-in while the default weights
-//! stay lexical).
+//! Matching by meaning, across languages, through the real binary, with the default
+//! weights (the fitted ones of `data/weights-semantic.toml`, semantic layer on).
 //!
 //! Properties checked:
 //! 1. A Chinese posting (云原生后端开发工程师: Kubernetes, Kafka/RocketMQ, MySQL, HBase
@@ -46,23 +45,9 @@ const SEEDS: [&str; 2] = [
     "corpus/profiles/zh-im-platform-lead.html",
 ];
 
-/// The semantic layer's weights.
-fn semantic_weights() -> String {
-    project()
-        .join("data/weights-semantic.toml")
-        .to_str()
-        .unwrap()
-        .to_string()
-}
-
 fn query_json(dir: &Path, extra: &[&str], job: &str) -> Vec<Value> {
     let job = project().join(job);
-    let weights = semantic_weights();
-    let mut args = vec![];
-    if !extra.contains(&"--weights") {
-        args.extend(["--weights", weights.as_str()]);
-    }
-    args.extend(["query", "--top", "10", "--format", "json"]);
+    let mut args = vec!["query", "--top", "10", "--format", "json"];
     args.extend_from_slice(extra);
     args.push(job.to_str().unwrap());
     let out: Value = serde_json::from_str(&ok(dir, &args)).unwrap();
@@ -128,17 +113,7 @@ fn a_chinese_posting_ranks_the_english_seed_with_its_skills_above_the_chinese_se
     }
     // The table says so too, with the quote.
     let job = project().join("tests/data/xling/jobs/zh-cloud-native-backend.md");
-    let weights = semantic_weights();
-    let table = ok(
-        dir.path(),
-        &[
-            "--weights",
-            &weights,
-            "query",
-            "--explain",
-            job.to_str().unwrap(),
-        ],
-    );
+    let table = ok(dir.path(), &["query", "--explain", job.to_str().unwrap()]);
     assert!(table.contains("✓ required  Kubernetes"), "{table}");
     assert!(table.contains("k8s"), "{table}");
 }
@@ -218,12 +193,7 @@ fn nurse_workspace() -> tempfile::TempDir {
         dir.path().join("corpus/profiles/zh-ward-nurse.txt"),
     )
     .unwrap();
-    let weights = std::fs::read_to_string(project().join("data/weights-semantic.toml")).unwrap();
-    std::fs::write(
-        dir.path().join("w.toml"),
-        weights.replace("title = 0.16", "title = 0"),
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("w.toml"), "title = 0\n").unwrap();
     dir
 }
 

@@ -21,21 +21,22 @@ use crate::error::{Error, Result};
 /// that shows the required skills keeps its full fit. 0 turns the gate off, as does a
 /// bm25 weight of 0.
 ///
-/// By default: bm25 0.30, required_skills 0.30, preferred_skills 0.08, related_skills
-/// 0.07, title 0.10, years 0.07, education 0.05, location 0.03, and the semantic
-/// features 0 — matching by meaning is opt-in for now: `data/weights-semantic.toml`
-/// holds the weights `scripts/fit_weights.py` fitted with them (coordinate ascent on
-/// MAP, 5-fold cross-validation by query; docs/QUALITY.md), which lift the seven-set
-/// macro MAP from 0.616 to 0.662 but cost resumener-zh and TalentCLEF26 a little and
-/// the suite's older tests were written for the lexical defaults. Text relevance and
-/// required skills lead; the rest separates candidates who are close on those.
+/// By default, the weights `scripts/fit_weights.py` fitted with the semantic layer on
+/// (coordinate ascent on MAP, 5-fold cross-validation by query, never on the TalentCLEF
+/// 2026 set; docs/QUALITY.md): bm25 0.242, required_skills 0.242, preferred_skills
+/// 0.064, related_skills 0.056, title 0.16, years 0.056, education 0.006, location
+/// 0.024, semantic 0.09, semantic_title 0.06. They lift the seven-set macro MAP from
+/// 0.616 (the lexical weights before them, kept in `data/weights-lexical.toml`) to
+/// 0.662, most across languages. Text relevance and required skills lead; meaning and
+/// the title separate candidates who are close on those, and find the ones that share
+/// no word with the job.
 ///
 /// A TOML file names any subset; the rest keep their defaults:
 ///
 /// ```
 /// let w = matcher::Weights::from_toml("required_skills = 0.5\nlocation = 0").unwrap();
 /// assert_eq!(w.required_skills, 0.5);
-/// assert_eq!(w.bm25, 0.30);
+/// assert_eq!(w.bm25, 0.242);
 /// ```
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -70,16 +71,16 @@ pub struct Weights {
 impl Default for Weights {
     fn default() -> Self {
         Weights {
-            bm25: 0.30,
-            required_skills: 0.30,
-            preferred_skills: 0.08,
-            related_skills: 0.07,
-            title: 0.10,
-            years: 0.07,
-            education: 0.05,
-            location: 0.03,
-            semantic: 0.0,
-            semantic_title: 0.0,
+            bm25: 0.242,
+            required_skills: 0.242,
+            preferred_skills: 0.064,
+            related_skills: 0.056,
+            title: 0.16,
+            years: 0.056,
+            education: 0.006,
+            location: 0.024,
+            semantic: 0.09,
+            semantic_title: 0.06,
             text_gate: TEXT_GATE,
         }
     }
