@@ -42,8 +42,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(v) => Some(v.parse()?),
         None => None,
     };
+    // MATCHER_SEMANTIC=0: match by words alone (RankOptions::semantic = false).
+    let semantic = std::env::var("MATCHER_SEMANTIC").ok().as_deref() != Some("0");
+    // MATCHER_EMBED_TOKENS: how much of each job the encoder reads (the index keeps the
+    // vectors it was built with).
+    let embed_tokens = match std::env::var("MATCHER_EMBED_TOKENS").ok() {
+        Some(v) => v.parse()?,
+        None => matcher::DEFAULT_EMBED_TOKENS,
+    };
     let start = Instant::now();
-    let m = Matcher::builder().index_dir(index).build()?;
+    let m = Matcher::builder()
+        .index_dir(index)
+        .embed_tokens(embed_tokens)
+        .build()?;
     let (jobs, errors) = m.read_jobs(&[jobs_dir]);
     for e in &errors {
         eprintln!("{e}");
@@ -55,6 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_terms,
         max_postings,
         feedback: feedback.clone(),
+        semantic,
         ..RankOptions::default()
     };
     let first = Instant::now();
@@ -89,6 +101,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_terms,
         max_postings,
         feedback,
+        semantic,
         ..RankOptions::default()
     };
     let t = Instant::now();

@@ -597,7 +597,12 @@ impl Matcher {
             return None;
         }
         let encoder = Encoder::builtin();
-        let text = passages::text_vector(encoder, &profile.ranking_text, self.config.embed_tokens)?;
+        let text = passages::text_vector(
+            encoder,
+            &profile.ranking_text,
+            self.config.embed_tokens,
+            false,
+        )?;
         let title = profile
             .headline
             .as_deref()
@@ -614,11 +619,16 @@ impl Matcher {
         if self.config.embed_tokens == 0 {
             return JobVectors::default();
         }
+        // A query waits on these: the text's passages and the title are encoded side
+        // by side on the engine's threads.
         let encoder = Encoder::builtin();
+        let (text, title) = rayon::join(
+            || passages::text_vector(encoder, &job.text, self.config.embed_tokens, true),
+            || passages::title_vector(encoder, &job.title),
+        );
         JobVectors {
-            text: passages::text_vector(encoder, &job.text, self.config.embed_tokens)
-                .map(|v| Quantised::new(&v)),
-            title: passages::title_vector(encoder, &job.title).map(|v| Quantised::new(&v)),
+            text: text.map(|v| Quantised::new(&v)),
+            title: title.map(|v| Quantised::new(&v)),
         }
     }
 

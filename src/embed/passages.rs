@@ -152,15 +152,30 @@ pub(crate) fn passages<'t>(
 }
 
 /// The unit vector of `text` read passage by passage within `budget` tokens
-/// ([module doc](self)); `None` for a text with nothing to read.
-pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Option<[f32; DIM]> {
+/// ([module doc](self)); `None` for a text with nothing to read. `split`: encode the
+/// first and second half of the passages on two of rayon's threads — for one job a
+/// query waits on, not for profiles indexed side by side (one batch reads the weights
+/// once). The vector is the same either way.
+pub(crate) fn text_vector(
+    encoder: &Encoder,
+    text: &str,
+    budget: usize,
+    split: bool,
+) -> Option<[f32; DIM]> {
     let text = neutral(text);
     let parts = passages(encoder, &text, budget);
     if parts.is_empty() {
         return None;
     }
     let texts: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
-    let vectors = encoder.encode_batch(&texts);
+    let vectors = if split && texts.len() > 1 {
+        let (a, b) = texts.split_at(texts.len().div_ceil(2));
+        let (mut a, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
+        a.extend(b);
+        a
+    } else {
+        encoder.encode_batch(&texts)
+    };
     let mut mean = [0f32; DIM];
     for (v, (_, n)) in vectors.iter().zip(&parts) {
         for (m, x) in mean.iter_mut().zip(v) {

@@ -74,11 +74,31 @@ impl Quantised {
     }
 }
 
-/// The dot product of two byte vectors, in i32 (written so that it vectorises).
+/// The dot product of two byte vectors, in i32: with AVX2 where the CPU has it (the
+/// nearest-neighbour scan is two of these a profile, and the baseline x86-64 build only
+/// has SSE2's narrower multiplies), else the portable loop. Both give the same integer.
 pub(crate) fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, checked just above.
+        return unsafe { dot_i8_avx2(a, b) };
+    }
+    dot_i8_portable(a, b)
+}
+
+/// [`dot_i8_portable`] compiled for AVX2 (the compiler vectorises it with `vpmaddwd`).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn dot_i8_avx2(a: &[i8], b: &[i8]) -> i32 {
+    dot_i8_portable(a, b)
+}
+
+/// The dot product, written so that it vectorises.
+#[inline(always)]
+fn dot_i8_portable(a: &[i8], b: &[i8]) -> i32 {
     a.iter()
         .zip(b)
-        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .map(|(&x, &y)| i32::from(i16::from(x) * i16::from(y)))
         .sum()
 }
 
@@ -257,6 +277,21 @@ impl VectorCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_fast_dot_product_is_the_portable_one() {
+        let mut x = 12345u32;
+        let mut next = || {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+            (x >> 16) as u8 as i8
+        };
+        let a: Vec<i8> = (0..DIM).map(|_| next()).collect();
+        let mut b: Vec<i8> = (0..DIM).map(|_| next()).collect();
+        assert_eq!(dot_i8(&a, &b), dot_i8_portable(&a, &b));
+        b.fill(-128);
+        let a = vec![-128i8; DIM];
+        assert_eq!(dot_i8(&a, &b), 128 * 128 * DIM as i32);
+    }
 
     fn unit(seed: u32) -> [f32; DIM] {
         let mut v = [0f32; DIM];
