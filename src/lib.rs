@@ -57,7 +57,7 @@ pub use audit::{
 };
 pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
 pub use engine::{
-    DEFAULT_EMBED_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
+    DEFAULT_EMBED_TOKENS, DEFAULT_JOB_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
     StoredProfile,
 };
 pub use error::{Error, ErrorKind, Result};

@@ -38,6 +38,10 @@ struct Cli {
     /// vector (0: no vectors, match by words alone).
     #[arg(long, global = true, value_name = "N", default_value_t = matcher::DEFAULT_EMBED_TOKENS)]
     embed_tokens: usize,
+    /// Tokens of a job's text the encoder reads (default: 128, or --embed-tokens when
+    /// fewer). A query waits on them.
+    #[arg(long, global = true, value_name = "N")]
+    job_tokens: Option<usize>,
     #[command(subcommand)]
     command: Command,
 }
@@ -421,6 +425,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
         .index_dir(&cli.index)
         .max_file_bytes(cli.max_file_size)
         .embed_tokens(cli.embed_tokens);
+    if let Some(n) = cli.job_tokens {
+        builder = builder.job_tokens(n);
+    }
     // PDFs are read in a child process of this same binary, so one that crashes or
     // hangs the PDF reader costs only that file.
     if let Ok(exe) = std::env::current_exe() {

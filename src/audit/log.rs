@@ -128,10 +128,12 @@ impl Fingerprint {
 /// the versions of matcher, its schema and its models. The one place a new part of the
 /// configuration (a model, its version) is added.
 /// The sentence encoder is taken as the engine's default reads it
-/// ([`DEFAULT_EMBED_TOKENS`](crate::DEFAULT_EMBED_TOKENS) tokens).
+/// ([`DEFAULT_EMBED_TOKENS`](crate::DEFAULT_EMBED_TOKENS) tokens of a profile,
+/// [`DEFAULT_JOB_TOKENS`](crate::DEFAULT_JOB_TOKENS) of a job).
 pub fn config_fingerprint(weights: &Weights, lexicon: &Lexicon) -> Fingerprint {
     let (taxonomy, vocabularies) = lexicon_digests(lexicon);
-    fingerprint_of(weights, taxonomy, vocabularies, crate::DEFAULT_EMBED_TOKENS)
+    let tokens = (crate::DEFAULT_EMBED_TOKENS, crate::DEFAULT_JOB_TOKENS);
+    fingerprint_of(weights, taxonomy, vocabularies, tokens)
 }
 
 /// The hex SHA-256 of the skill taxonomy, and of the title and place vocabularies.
@@ -154,17 +156,17 @@ pub(crate) fn fingerprint_of(
     weights: &Weights,
     taxonomy: String,
     vocabularies: String,
-    embed_tokens: usize,
+    (embed_tokens, job_tokens): (usize, usize),
 ) -> Fingerprint {
     let mut models = BTreeMap::new();
     if embed_tokens > 0 {
-        models.insert(
-            "encoder".into(),
-            format!(
-                "{}, {embed_tokens} tokens",
-                crate::embed::Encoder::builtin().version()
-            ),
-        );
+        let version = crate::embed::Encoder::builtin().version();
+        let read = if job_tokens == embed_tokens {
+            format!("{version}, {embed_tokens} tokens")
+        } else {
+            format!("{version}, {embed_tokens} tokens, {job_tokens} of a job")
+        };
+        models.insert("encoder".into(), read);
     }
     let mut f = Fingerprint {
         hash: String::new(),

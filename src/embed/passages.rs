@@ -152,32 +152,59 @@ pub(crate) fn passages<'t>(
 }
 
 /// The unit vector of `text` read passage by passage within `budget` tokens
-/// ([module doc](self)); `None` for a text with nothing to read. `split`: encode the
-/// first and second half of the passages on two of rayon's threads — for one job a
-/// query waits on, not for profiles indexed side by side (one batch reads the weights
-/// once). The vector is the same either way.
-pub(crate) fn text_vector(
+/// ([module doc](self)); `None` for a text with nothing to read. What
+/// [`text_and_title`] gives, the reference its test checks it against.
+#[cfg(test)]
+pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Option<[f32; DIM]> {
+    let text = neutral(text);
+    let parts = passages(encoder, &text, budget);
+    let vectors = encoder.encode_batch(&parts.iter().map(|(t, _)| *t).collect::<Vec<_>>());
+    weighted_mean(&vectors, &parts)
+}
+
+/// A text vector (as [`text_vector`]) and a title vector (as [`title_vector`]) in one
+/// go: the title is encoded in the passages' batch, so that it does not cost a batch of
+/// its own (each batch reads every weight matrix once). `split`, for a job a query
+/// waits on: two batches, the first and second half, on two of rayon's threads (the
+/// title in the second); not for profiles indexed side by side. The vectors are the
+/// ones the two functions give, either way.
+pub(crate) fn text_and_title(
     encoder: &Encoder,
     text: &str,
     budget: usize,
+    title: &str,
     split: bool,
-) -> Option<[f32; DIM]> {
+) -> (Option<[f32; DIM]>, Option<[f32; DIM]>) {
     let text = neutral(text);
     let parts = passages(encoder, &text, budget);
-    if parts.is_empty() {
-        return None;
+    let title = neutral(title.trim());
+    let mut texts: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
+    if !title.is_empty() {
+        texts.push(&title);
     }
-    let texts: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
-    let vectors = if split && texts.len() > 1 {
-        let (a, b) = texts.split_at(texts.len().div_ceil(2));
+    let mut vectors = if split {
+        let (a, b) = texts.split_at(texts.len() / 2);
         let (mut a, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
         a.extend(b);
         a
     } else {
         encoder.encode_batch(&texts)
     };
+    let title = match title.is_empty() {
+        true => None,
+        false => vectors.pop().and_then(unit),
+    };
+    (weighted_mean(&vectors, &parts), title)
+}
+
+/// The mean of passage vectors weighted by their tokens, as a unit vector; `None` for no
+/// passages.
+fn weighted_mean(vectors: &[[f32; DIM]], parts: &[(&str, usize)]) -> Option<[f32; DIM]> {
+    if parts.is_empty() {
+        return None;
+    }
     let mut mean = [0f32; DIM];
-    for (v, (_, n)) in vectors.iter().zip(&parts) {
+    for (v, (_, n)) in vectors.iter().zip(parts) {
         for (m, x) in mean.iter_mut().zip(v) {
             *m += x * *n as f32;
         }
@@ -195,7 +222,9 @@ pub(crate) fn unit(mut v: [f32; DIM]) -> Option<[f32; DIM]> {
     Some(v)
 }
 
-/// The vector of a short text (a title), `None` when it is blank.
+/// The vector of a short text (a title), `None` when it is blank. What
+/// [`text_and_title`] gives, the reference its test checks it against.
+#[cfg(test)]
 pub(crate) fn title_vector(encoder: &Encoder, title: &str) -> Option<[f32; DIM]> {
     let title = neutral(title.trim());
     if title.is_empty() {
@@ -207,6 +236,21 @@ pub(crate) fn title_vector(encoder: &Encoder, title: &str) -> Option<[f32; DIM]>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_and_title_are_the_text_and_title_vectors() {
+        let enc = Encoder::builtin();
+        let text = "Backend engineer\nGo, Kafka and Kubernetes for payments.\n熟悉 MySQL 分库分表。\nOn call.";
+        for budget in [4, 16, 256] {
+            for split in [false, true] {
+                let (t, h) = text_and_title(enc, text, budget, " Backend engineer ", split);
+                assert_eq!(t, text_vector(enc, text, budget));
+                assert_eq!(h, title_vector(enc, "Backend engineer"));
+            }
+        }
+        assert_eq!(text_and_title(enc, "", 64, "", true), (None, None));
+        assert_eq!(text_and_title(enc, "Nurse", 64, "", false).1, None);
+    }
 
     #[test]
     fn gendered_pronouns_read_as_one_form() {
