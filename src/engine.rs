@@ -633,8 +633,7 @@ impl Matcher {
 
     /// The tokens of a job's text the encoder reads ([`MatcherBuilder::job_tokens`]).
     fn job_tokens(&self) -> usize {
-        (self.config.job_tokens)
-            .unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
+        (self.config.job_tokens).unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
     }
 
     /// A job's sentence vectors, made the way profiles' are.

@@ -57,8 +57,8 @@ pub use audit::{
 };
 pub use embed::{DIM as EMBED_DIM, Encoder, MAX_TOKENS as EMBED_MAX_TOKENS};
 pub use engine::{
-    DEFAULT_EMBED_TOKENS, DEFAULT_JOB_TOKENS, DocKind, IndexOptions, IndexReport, Matcher, MatcherBuilder, Parsed,
-    StoredProfile,
+    DEFAULT_EMBED_TOKENS, DEFAULT_JOB_TOKENS, DocKind, IndexOptions, IndexReport, Matcher,
+    MatcherBuilder, Parsed, StoredProfile,
 };
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};

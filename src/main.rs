@@ -208,6 +208,10 @@ enum Command {
         /// No request log on stderr.
         #[arg(long)]
         quiet: bool,
+        /// Match by words alone unless a request asks for meaning (`semantic=true`):
+        /// several times the throughput, without the cross-language search.
+        #[arg(long)]
+        no_semantic: bool,
     },
     /// Show what the engine understood of one profile or job file.
     Parse {
@@ -736,6 +740,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             request_timeout,
             cors_origin,
             quiet,
+            no_semantic,
         } => {
             let token = token_file
                 .map(|path| {
@@ -760,6 +765,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 cors_origins: cors_origin,
                 log: !quiet,
                 index_dir: cli.index.clone(),
+                semantic: !no_semantic,
             };
             matcher::serve(matcher, options)?;
             Ok(Outcome::Done)

@@ -146,6 +146,33 @@ fn profiles_match_batch_health_metrics_and_log() {
             .unwrap()
             .is_empty()
     );
+    // By meaning too, by default: the semantic features are in the explanation; with
+    // semantic=false they are not, every result shares a word with the job, and a value
+    // that is not a boolean is a 400 that names the parameter.
+    let feature = |r: &serde_json::Value, name: &str| -> Option<f64> {
+        let f = r["explanation"]["features"].as_array().unwrap();
+        f.iter().find(|x| x["name"] == name)?["value"].as_f64()
+    };
+    assert!(
+        feature(first, "semantic").is_some_and(|v| v > 0.0),
+        "{first}"
+    );
+    let words = post(
+        &server,
+        "/v1/match?top=20&semantic=false",
+        "text/markdown",
+        &job,
+    )
+    .json();
+    let words = words["results"].as_array().unwrap().clone();
+    assert!(!words.is_empty());
+    for r in &words {
+        assert!(r["bm25"].as_f64().unwrap() > 0.0, "{r}");
+        assert_eq!(feature(r, "semantic"), None, "{r}");
+    }
+    let bad = post(&server, "/v1/match?semantic=maybe", "text/markdown", &job);
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("semantic"), "{}", bad.body);
     let own =
         b"IM backend lead. Requirements: Go, Kafka, Redis, high concurrency, team management.";
     let fresh = ids(&post(&server, "/v1/match?top=3", "text/plain", own).json());

@@ -47,6 +47,11 @@ pub(crate) struct MatchParams {
     explain: Option<bool>,
     /// Blind output: no name nor other personal data in the results. By default, no.
     blind: Option<bool>,
+    /// Search by meaning too: the profiles nearest the job by the sentence encoder join
+    /// BM25's, and the semantic features count. By default, yes (unless the server was
+    /// started with `--no-semantic`); false matches by words alone, several times
+    /// cheaper.
+    semantic: Option<bool>,
 }
 
 /// A job and its ranking options in one JSON object (`Content-Type: application/json`
@@ -95,12 +100,15 @@ fn params(pairs: &[(String, String)]) -> Result<MatchParams, ApiError> {
             }
             "explain" => p.explain = Some(boolean(value).ok_or_else(|| bad("not true or false"))?),
             "blind" => p.blind = Some(boolean(value).ok_or_else(|| bad("not true or false"))?),
+            "semantic" => {
+                p.semantic = Some(boolean(value).ok_or_else(|| bad("not true or false"))?)
+            }
             // Added by browsers and proxies to defeat caches.
             "_" => {}
             _ => {
                 return Err(ApiError::bad_input(format!(
                     "unknown query parameter `{key}` (known: top, require, min_years, exclude, \
-                     explain, blind)"
+                     explain, blind, semantic)"
                 )));
             }
         }
@@ -116,8 +124,9 @@ fn boolean(v: &str) -> Option<bool> {
     }
 }
 
-/// The library's options for `p`, and whether to keep explanations.
-fn rank_options(p: &MatchParams) -> Result<(RankOptions, bool), ApiError> {
+/// The library's options for `p`, and whether to keep explanations. `semantic`: the
+/// server's default for the search by meaning.
+fn rank_options(p: &MatchParams, semantic: bool) -> Result<(RankOptions, bool), ApiError> {
     let top = p.top.unwrap_or(10);
     if !(1..=MAX_TOP).contains(&top) {
         return Err(ApiError::bad_input(format!(
@@ -136,6 +145,7 @@ fn rank_options(p: &MatchParams) -> Result<(RankOptions, bool), ApiError> {
             min_years: p.min_years,
             exclude: p.exclude.clone(),
             blind: p.blind.unwrap_or(false),
+            semantic: p.semantic.unwrap_or(semantic),
             ..RankOptions::default()
         },
         p.explain.unwrap_or(true),
@@ -277,6 +287,14 @@ pub(crate) async fn match_one(
     let format = format_of(&headers)?;
     let body = body.map_err(|e| body_error(e, state.options.max_body_bytes))?;
     let matcher = Arc::clone(&state.matcher);
+    let semantic = state.options.semantic;
+    // Wait for a core, in turn (AppState::ranking); the permit is held until the ranking
+    // is done.
+    let _permit = state
+        .ranking
+        .acquire()
+        .await
+        .map_err(|_| ApiError::unavailable("the server is shutting down"))?;
     let ranking = blocking(move || {
         let request = match format {
             Format::Json => envelope(&body).transpose()?,
@@ -293,7 +311,7 @@ pub(crate) async fn match_one(
             }
             None => (job_of(&matcher, "job".into(), &body, format)?, query),
         };
-        let (options, explain) = rank_options(&p)?;
+        let (options, explain) = rank_options(&p, semantic)?;
         rank(&matcher, &job, &options, explain)
     })
     .await?;
@@ -305,6 +323,7 @@ fn merge(into: &mut MatchParams, from: MatchParams) {
     into.min_years = from.min_years.or(into.min_years);
     into.explain = from.explain.or(into.explain);
     into.blind = from.blind.or(into.blind);
+    into.semantic = from.semantic.or(into.semantic);
     if !from.require.is_empty() {
         into.require = from.require;
     }
@@ -383,7 +402,7 @@ pub(crate) async fn match_batch(
     Query(pairs): Query<Pairs>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let (options, explain) = rank_options(&params(&pairs)?)?;
+    let (options, explain) = rank_options(&params(&pairs)?, state.options.semantic)?;
     let body = body.map_err(|e| body_error(e, state.options.max_body_bytes))?;
     let matcher = Arc::clone(&state.matcher);
     let jobs = {

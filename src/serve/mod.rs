@@ -64,6 +64,10 @@ pub struct ServeOptions {
     pub log: bool,
     /// Where the index lives, shown by `/v1/health`.
     pub index_dir: PathBuf,
+    /// Whether a match searches by meaning too when the request does not say
+    /// (`semantic=`). By default, yes; no answers by words alone, several times cheaper
+    /// (docs/PERFORMANCE.md).
+    pub semantic: bool,
 }
 
 impl Default for ServeOptions {
@@ -75,6 +79,7 @@ impl Default for ServeOptions {
             max_body_bytes: DEFAULT_MAX_FILE_BYTES,
             request_timeout: Duration::from_secs(30),
             cors_origins: Vec::new(),
+            semantic: true,
             log: true,
             index_dir: PathBuf::from("index"),
         }
@@ -87,6 +92,12 @@ pub(crate) struct AppState {
     pub writer: writer::Writer,
     pub metrics: metrics::Metrics,
     pub options: ServeOptions,
+    /// Admission to ranking, one permit a core, granted in arrival order: a ranking
+    /// already keeps every core busy, so more at once only share the cores and finish
+    /// later, some much later (unadmitted, a match's p99 was 2.0 s against a p50 of
+    /// 0.47 s at 100k; admitted, 0.74 against 0.65; two permits a core: fewer req/s and
+    /// a longer p99 than one, docs/PERFORMANCE.md).
+    pub ranking: tokio::sync::Semaphore,
 }
 
 type State = Arc<AppState>;
@@ -121,6 +132,9 @@ pub fn serve(matcher: Matcher, options: ServeOptions) -> Result<()> {
         writer,
         metrics: metrics::Metrics::default(),
         options: options.clone(),
+        ranking: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     });
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(options.addr)
