@@ -263,7 +263,8 @@ def test_bad_weights(tmp_path):
 def test_weights_change_the_ranking(index_dir, engine):
     job = md_jobs()[0]
     bm25 = matcher.Matcher(index_dir, weights={name: 0.0 for name in
-        ["required_skills", "preferred_skills", "related_skills", "title", "years", "education", "location"]})
+        ["required_skills", "preferred_skills", "related_skills", "title", "years", "education", "location",
+         "semantic", "semantic_title"]})
     scores = [r["score"] for r in bm25.rank(job)]
     assert scores != [r["score"] for r in engine.rank(job)]
     assert all(f["name"] == "bm25" or f["weight"] == 0 for f in bm25.rank(job)[0]["explanation"]["features"])

@@ -191,11 +191,11 @@ pub fn find(
                 let before = text[..i].chars().next_back();
                 let after = text[i + part.len()..].chars().next();
                 let alone = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+                // A Han part stands anywhere; a lettered one only as a whole word.
                 let han = part.chars().any(crate::analysis::is_han);
-                if !han && !(alone(before) && alone(after)) {
-                    continue;
+                if han || (alone(before) && alone(after)) {
+                    spans.push(i..i + part.len());
                 }
-                spans.push(i..i + part.len());
             }
         }
     }
