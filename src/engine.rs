@@ -569,6 +569,8 @@ impl Matcher {
                 return Err(err);
             }
         };
+        // On an error `w` is dropped with what it holds uncommitted (Tantivy rolls it
+        // back), and the next write opens a new writer.
         let existed = (|| {
             let searcher = w.reader.searcher();
             let mut existed = 0;
@@ -585,16 +587,7 @@ impl Matcher {
             w.writer.commit()?;
             w.reader.reload()?;
             Ok::<_, Error>(existed)
-        })();
-        let existed = match existed {
-            Ok(n) => n,
-            Err(err) => {
-                // A writer whose commit failed may hold half a batch: drop it (Tantivy
-                // rolls its uncommitted operations back) and open a new one next time.
-                drop(w);
-                return Err(err);
-            }
-        };
+        })()?;
         if self.config.keep_writer {
             *slot = Some(w);
         } else {
@@ -633,7 +626,9 @@ impl Matcher {
 
     /// The tokens of a job's text the encoder reads ([`MatcherBuilder::job_tokens`]).
     fn job_tokens(&self) -> usize {
-        (self.config.job_tokens).unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
+        self.config
+            .job_tokens
+            .unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
     }
 
     /// A job's sentence vectors, made the way profiles' are.

@@ -188,9 +188,8 @@ fn upsert_and_prune() {
     std::fs::write(ws.path().join("job.txt"), "Zyxwvutlang").unwrap();
     // By its words: the nearest-neighbour search by meaning returns the nearest profiles
     // for any job, a made-up word included (tests/semantic.rs checks that side).
-    let o = run(
-        ws.path(),
-        &[
+    let by_words = || {
+        let args = [
             "query",
             "--index",
             idx,
@@ -198,8 +197,10 @@ fn upsert_and_prune() {
             "--format",
             "trec",
             "job.txt",
-        ],
-    );
+        ];
+        run(ws.path(), &args)
+    };
+    let o = by_words();
     assert_eq!(
         trec_ids(&o),
         ["en-data-analyst-junior"],
@@ -215,18 +216,7 @@ fn upsert_and_prune() {
         &["index", "--index", idx, "--prune", "corpus/profiles"],
     );
     assert!(stdout(&o).contains(", pruned 1"), "{}", stdout(&o));
-    let o = run(
-        ws.path(),
-        &[
-            "query",
-            "--index",
-            idx,
-            "--no-semantic",
-            "--format",
-            "trec",
-            "job.txt",
-        ],
-    );
+    let o = by_words();
     assert_eq!(o.status.code(), Some(0));
     assert!(trec_ids(&o).is_empty(), "pruned profile still found");
 }

@@ -12,8 +12,9 @@
 //! The title vector reads one short text: the profile's headline (its first title when
 //! it has none), or the job's title.
 //!
-//! Gendered pronouns are read as one neutral form ([`neutral`], `data/pronouns.tsv`):
-//! BM25 drops them as stop words, and the encoder must not let "she" and "he" move a
+//! Gendered pronouns and feminine title forms are read as one form ([`neutral`],
+//! `data/pronouns.tsv`, `data/gendered-forms.tsv`): BM25 drops pronouns as stop words,
+//! and the encoder must not let "she" and "he", or "Ingeniera" and "Ingeniero", move a
 //! score either.
 
 use std::borrow::Cow;
@@ -24,14 +25,14 @@ use rustc_hash::FxHashMap;
 use super::{DIM, Encoder};
 use crate::analysis::is_han;
 
-/// `data/pronouns.tsv`: Latin words (lowercase) and Chinese ones, each with the form the
-/// encoder reads instead.
-struct Pronouns {
+/// `data/pronouns.tsv` and `data/gendered-forms.tsv`: words written in letters
+/// (lowercase) and Chinese ones, each with the form the encoder reads instead.
+struct OneForm {
     latin: FxHashMap<String, String>,
     han: Vec<(String, String)>,
 }
 
-static PRONOUNS: LazyLock<Pronouns> = LazyLock::new(|| {
+static ONE_FORM: LazyLock<OneForm> = LazyLock::new(|| {
     let mut latin = FxHashMap::default();
     let mut han = Vec::new();
     let tables = [
@@ -51,7 +52,7 @@ static PRONOUNS: LazyLock<Pronouns> = LazyLock::new(|| {
             han.push((word.to_string(), to.to_string()));
         }
     }
-    Pronouns { latin, han }
+    OneForm { latin, han }
 });
 
 /// A letter of a word written in letters (Latin, Greek, Cyrillic …), not a Han one.
@@ -62,7 +63,7 @@ fn is_letter(c: char) -> bool {
 /// `text` with every gendered pronoun of `data/pronouns.tsv` and every gendered title form
 /// of `data/gendered-forms.tsv` replaced by its one form (capitalised where the word is).
 pub(crate) fn neutral(text: &str) -> Cow<'_, str> {
-    let Pronouns { latin, han } = &*PRONOUNS;
+    let OneForm { latin, han } = &*ONE_FORM;
     let mut out = String::new();
     let mut last = 0;
     let mut start = None;
