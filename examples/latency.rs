@@ -44,6 +44,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // MATCHER_SEMANTIC=0: match by words alone (RankOptions::semantic = false).
     let semantic = std::env::var("MATCHER_SEMANTIC").ok().as_deref() != Some("0");
+    // MATCHER_DENSE_FEEDBACK=0: search by meaning once (RankOptions::dense_feedback).
+    let dense_feedback = match std::env::var("MATCHER_DENSE_FEEDBACK").ok().as_deref() {
+        Some("0") => None,
+        _ => RankOptions::default().dense_feedback,
+    };
     // MATCHER_EMBED_TOKENS: how much of each job the encoder reads (the index keeps the
     // vectors it was built with).
     let embed_tokens = match std::env::var("MATCHER_EMBED_TOKENS").ok() {
@@ -67,6 +72,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_postings,
         feedback: feedback.clone(),
         semantic,
+        dense_feedback: dense_feedback.clone(),
         ..RankOptions::default()
     };
     let first = Instant::now();
@@ -102,6 +108,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         max_postings,
         feedback,
         semantic,
+        dense_feedback,
         ..RankOptions::default()
     };
     let t = Instant::now();

@@ -761,7 +761,7 @@ impl Matcher {
         // plain BM25.
         let semantic = options.semantic
             && (ranker.weights.semantic > 0.0 || ranker.weights.semantic_title > 0.0);
-        let job_vectors = match semantic {
+        let mut job_vectors = match semantic {
             true => self.job_vectors(job),
             false => JobVectors::default(),
         };
@@ -779,6 +779,17 @@ impl Matcher {
                     self.pool.is_some(),
                 )
             });
+            // Feedback by meaning: the candidates stay those the job's own vectors found;
+            // the moved text vector scores them.
+            if let Some(feedback) = options.dense_feedback.as_ref().filter(|f| f.profiles > 0) {
+                let picks: Vec<DocAddress> = near
+                    .iter()
+                    .take(feedback.profiles)
+                    .map(|(_, a)| *a)
+                    .collect();
+                job_vectors =
+                    retrieve::moved_toward(&vectors, &job_vectors, &picks, feedback.weight);
+            }
             let found: HashSet<DocAddress> = candidates.iter().map(|(_, a)| *a).collect();
             candidates.extend(
                 near.into_iter()

@@ -77,6 +77,6 @@ pub use rank::{
     DEFAULT_MAX_POSTINGS, Evidence, Explanation, FeatureScore, Match, REDACTED, RankOptions,
     Ranking, RelatedCredit, TitleSimilarity, default_depth,
 };
-pub use retrieve::Feedback;
+pub use retrieve::{DenseFeedback, Feedback};
 #[cfg(feature = "serve")]
 pub use serve::{ServeOptions, serve};

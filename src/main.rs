@@ -275,6 +275,10 @@ struct RankArgs {
     /// as --depth).
     #[arg(long, value_name = "N")]
     dense_depth: Option<usize>,
+    /// Score meaning with the job's own text vector (by default it is moved toward the
+    /// 3 profiles nearest it first: feedback by meaning).
+    #[arg(long)]
+    no_dense_feedback: bool,
     /// Blind output: no name, contact details, photo, gender, age, birth date,
     /// nationality or marital status, and none of it in any quote, snippet or term
     /// (scores are the same).
@@ -294,6 +298,8 @@ impl RankArgs {
             adaptive_b: !self.fixed_b && !bm25_only,
             semantic: !self.no_semantic && !bm25_only,
             dense_depth: self.dense_depth,
+            dense_feedback: (!self.no_dense_feedback && !bm25_only)
+                .then(matcher::DenseFeedback::default),
             top: self.top,
             depth: self.depth,
             max_terms: self.max_terms,

@@ -20,6 +20,10 @@
 //!    update of another file, `--prune` of a deleted file and `--rebuild`, the same
 //!    profile is still found by meaning with the same score; a deleted profile is never
 //!    returned by the nearest-neighbour search.
+//! 6. Feedback by meaning moves the job's text toward its nearest profiles and leaves
+//!    its title alone: the nurse, the job's nearest profile, is nearer the moved text
+//!    than the job's own (`--no-dense-feedback`), and her title similarity is the same
+//!    either way.
 
 mod common;
 
@@ -235,6 +239,22 @@ fn a_profile_sharing_no_word_with_the_job_is_found_by_meaning_only() {
         &["--embed-tokens", "0", "index", "corpus/profiles"],
     );
     assert!(nurse(bare.path(), &[]).is_none());
+}
+
+#[test]
+fn feedback_by_meaning_moves_the_text_and_keeps_the_title() {
+    let dir = nurse_workspace();
+    ok(dir.path(), &["index", "corpus/profiles"]);
+    let with = nurse(dir.path(), &[]).expect("found with feedback");
+    let without = nurse(dir.path(), &["--no-dense-feedback"]).expect("found without");
+    assert!(
+        feature(&with, "semantic") > feature(&without, "semantic") + 0.01,
+        "{with}\n{without}"
+    );
+    assert_eq!(
+        feature(&with, "semantic_title"),
+        feature(&without, "semantic_title")
+    );
 }
 
 #[test]

@@ -30,7 +30,7 @@ use crate::features::Weights;
 use crate::index::SCHEMA_VERSION;
 use crate::job::Job;
 use crate::rank::{RankOptions, Ranking};
-use crate::retrieve::Feedback;
+use crate::retrieve::{DenseFeedback, Feedback};
 
 /// One ranking, as the audit log records it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -216,6 +216,10 @@ pub struct OptionsRecord {
     /// [`RankOptions::dense_depth`].
     #[serde(default)]
     pub dense_depth: Option<usize>,
+    /// [`RankOptions::dense_feedback`]: profiles, weight. A record from before it had
+    /// none, and is replayed without.
+    #[serde(default)]
+    pub dense_feedback: Option<(usize, f32)>,
     /// [`RankOptions::blind`].
     pub blind: bool,
 }
@@ -241,6 +245,7 @@ impl From<&RankOptions> for OptionsRecord {
             adaptive_b: o.adaptive_b,
             semantic: o.semantic,
             dense_depth: o.dense_depth,
+            dense_feedback: o.dense_feedback.as_ref().map(|f| (f.profiles, f.weight)),
             blind: o.blind,
         }
     }
@@ -267,6 +272,9 @@ impl From<&OptionsRecord> for RankOptions {
             adaptive_b: o.adaptive_b,
             semantic: o.semantic,
             dense_depth: o.dense_depth,
+            dense_feedback: o
+                .dense_feedback
+                .map(|(profiles, weight)| DenseFeedback { profiles, weight }),
             blind: o.blind,
         }
     }

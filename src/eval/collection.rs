@@ -11,7 +11,7 @@ use crate::engine::{IndexOptions, MatcherBuilder};
 use crate::error::{Error, ErrorKind, Result};
 use crate::features::{self, Weights};
 use crate::rank::RankOptions;
-use crate::retrieve::Feedback;
+use crate::retrieve::{DenseFeedback, Feedback};
 
 /// A named ranking configuration.
 #[derive(Clone, Debug)]
@@ -28,19 +28,22 @@ pub struct Config {
     pub adaptive_b: bool,
     /// Whether it matches by meaning too ([`RankOptions::semantic`]).
     pub semantic: bool,
+    /// Whether the job's text vector is moved toward its nearest profiles ([`DenseFeedback`]).
+    pub dense_feedback: bool,
 }
 
 impl Config {
     /// `bm25-only` (no feedback, phrases nor adaptive `b` either), `full` (the `base`
     /// weights, with feedback, phrases and adaptive `b`), `no-feedback` (full, searching
     /// once), `no-phrases` (full, searching words only), `fixed-b` (full, with BM25's
-    /// usual b = 0.75 for every job), or `no-FEATURE` (the `base` weights with
+    /// usual b = 0.75 for every job), `no-dense-feedback` (full, meaning scored with
+    /// the job's own text vector), or `no-FEATURE` (the `base` weights with
     /// one feature's weight set to zero). `base` is [`Weights::default`] unless the
     /// weights being tuned are others (`matcher --weights FILE eval`).
     pub fn named(name: &str, base: &Weights) -> Result<Config> {
         let weights = match name {
             "bm25-only" => Weights::bm25_only(),
-            "full" | "no-feedback" | "no-phrases" | "fixed-b" => base.clone(),
+            "full" | "no-feedback" | "no-phrases" | "fixed-b" | "no-dense-feedback" => base.clone(),
             "lexical" => base.clone().without("semantic").without("semantic_title"),
             // The two semantic features in their `base` proportion (equal when `base`
             // gives them none), nothing else.
@@ -59,7 +62,7 @@ impl Config {
                     .filter(|f| features::all().iter().any(|x| x.name() == *f));
                 let Some(feature) = feature else {
                     return Err(Error::usage(format!(
-                        "unknown configuration {other:?}: use bm25-only, full, lexical, semantic-only, no-feedback, no-phrases, fixed-b or no-FEATURE (FEATURE one of {})",
+                        "unknown configuration {other:?}: use bm25-only, full, lexical, semantic-only, no-feedback, no-phrases, fixed-b, no-dense-feedback or no-FEATURE (FEATURE one of {})",
                         features::all()
                             .iter()
                             .map(|f| f.name())
@@ -77,16 +80,24 @@ impl Config {
             phrases: !matches!(name, "bm25-only" | "no-phrases" | "semantic-only"),
             adaptive_b: !matches!(name, "bm25-only" | "fixed-b"),
             semantic: !matches!(name, "bm25-only" | "lexical"),
+            dense_feedback: !matches!(name, "bm25-only" | "lexical" | "no-dense-feedback"),
         })
     }
 
-    /// `bm25-only`, `full`, `no-feedback`, `no-phrases`, `fixed-b`, and `full` without
-    /// each feature in turn.
+    /// `bm25-only`, `full`, `no-feedback`, `no-phrases`, `fixed-b`, `no-dense-feedback`,
+    /// and `full` without each feature in turn.
     pub fn ablation(base: &Weights) -> Vec<Config> {
-        let mut out: Vec<Config> = ["bm25-only", "full", "no-feedback", "no-phrases", "fixed-b"]
-            .into_iter()
-            .map(|name| Config::named(name, base).expect("known"))
-            .collect();
+        let mut out: Vec<Config> = [
+            "bm25-only",
+            "full",
+            "no-feedback",
+            "no-phrases",
+            "fixed-b",
+            "no-dense-feedback",
+        ]
+        .into_iter()
+        .map(|name| Config::named(name, base).expect("known"))
+        .collect();
         for f in features::all() {
             if f.name() != "bm25" {
                 out.push(Config::named(&format!("no-{}", f.name()), base).expect("known"));
@@ -187,6 +198,7 @@ pub fn evaluate_collection(
             phrases: config.phrases,
             adaptive_b: config.adaptive_b,
             semantic: config.semantic,
+            dense_feedback: config.dense_feedback.then(DenseFeedback::default),
             ..RankOptions::default()
         };
         let rankings = matcher

@@ -191,6 +191,23 @@ impl SegmentVectors {
         Ok(out)
     }
 
+    /// A segment whose document `i` has text vector `texts[i]` and no title vector.
+    #[cfg(test)]
+    pub(crate) fn of_texts(texts: &[[f32; DIM]]) -> SegmentVectors {
+        let mut out = SegmentVectors {
+            text: vec![0; texts.len() * DIM],
+            text_scale: vec![0.0; texts.len()],
+            title: vec![0; texts.len() * DIM],
+            title_scale: vec![0.0; texts.len()],
+        };
+        for (at, v) in texts.iter().enumerate() {
+            let q = Quantised::new(v);
+            out.text[at * DIM..(at + 1) * DIM].copy_from_slice(&q.q[..]);
+            out.text_scale[at] = q.scale;
+        }
+        out
+    }
+
     /// The number of documents (alive or not) the matrices hold.
     pub(crate) fn len(&self) -> usize {
         self.text_scale.len()
@@ -214,10 +231,20 @@ impl SegmentVectors {
         })
     }
 
+    /// Document `doc`'s text vector, dequantised; `None` when it has none.
+    pub(crate) fn text_of(&self, doc: DocId) -> Option<[f32; DIM]> {
+        let at = doc as usize;
+        dequantised(&self.text[at * DIM..(at + 1) * DIM], self.text_scale[at])
+    }
+
     /// Whether document `doc` has vectors at all.
     pub(crate) fn has(&self, doc: DocId) -> bool {
         self.text_scale[doc as usize] > 0.0
     }
+}
+
+fn dequantised(q: &[i8], scale: f32) -> Option<[f32; DIM]> {
+    (scale > 0.0).then(|| std::array::from_fn(|i| q[i] as f32 * scale))
 }
 
 /// The [`SegmentVectors`] of the segments searchers hold, by segment id: each read from

@@ -27,7 +27,7 @@ use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weig
 use crate::index::{Columns, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
 use crate::job::Job;
 use crate::profile::{Education, Personal, ProfileFacts, SkillEvidence, snippet};
-use crate::retrieve::{Feedback, JobTerms, JobVectors};
+use crate::retrieve::{DenseFeedback, Feedback, JobTerms, JobVectors};
 pub use blind::REDACTED;
 
 /// How many matched terms a result lists.
@@ -253,6 +253,11 @@ pub struct RankOptions {
     /// How many nearest-neighbour candidates join BM25's. By default (`None`), as many
     /// as [`RankOptions::depth`].
     pub dense_depth: Option<usize>,
+    /// Feedback by meaning: score the `semantic` feature with the job's text vector moved
+    /// toward the profiles nearest it ([`DenseFeedback`]); `None` scores it with the
+    /// job's own. Only with [`RankOptions::semantic`]. By default,
+    /// `Some(DenseFeedback::default())`.
+    pub dense_feedback: Option<DenseFeedback>,
     /// Blind output: results carry no name (nor any other personal data the profile
     /// showed), so a reviewer judges the candidate by what the explanation says. Scores
     /// are the same either way — personal data never enters them. By default, off.
@@ -290,6 +295,7 @@ impl Default for RankOptions {
             adaptive_b: true,
             semantic: true,
             dense_depth: None,
+            dense_feedback: Some(DenseFeedback::default()),
             blind: false,
         }
     }

@@ -25,7 +25,8 @@ use crate::error::Result;
 use crate::index::{Fields, TermTable, occupation_term};
 use crate::job::Job;
 
-pub(crate) use dense::{JobVectors, nearest};
+pub use dense::DenseFeedback;
+pub(crate) use dense::{JobVectors, moved_toward, nearest};
 pub(crate) use search::top_documents;
 
 /// Extra weight of a job-title term searched in the profile headline.
