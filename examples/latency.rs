@@ -44,7 +44,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     // MATCHER_SEMANTIC=0: match by words alone (RankOptions::semantic = false).
     let semantic = std::env::var("MATCHER_SEMANTIC").ok().as_deref() != Some("0");
-    // MATCHER_DENSE_FEEDBACK=0: search by meaning once (RankOptions::dense_feedback).
+    // MATCHER_DENSE_FEEDBACK=0: meaning scored with the job's own text vector
+    // (RankOptions::dense_feedback = None).
     let dense_feedback = match std::env::var("MATCHER_DENSE_FEEDBACK").ok().as_deref() {
         Some("0") => None,
         _ => RankOptions::default().dense_feedback,

@@ -52,6 +52,11 @@ impl Quantised {
         Quantised { scale, q }
     }
 
+    /// The vector it stands for, `q[i] × scale`.
+    pub(crate) fn floats(&self) -> [f32; DIM] {
+        std::array::from_fn(|i| self.q[i] as f32 * self.scale)
+    }
+
     /// The dot product with another quantised vector (a cosine, for unit vectors).
     #[cfg(test)]
     pub fn dot(&self, other: &Quantised) -> f32 {
@@ -243,6 +248,22 @@ impl SegmentVectors {
     }
 }
 
+/// A pseudo-random unit vector, the same for the same seed: test data.
+#[cfg(test)]
+pub(crate) fn unit(seed: u32) -> [f32; DIM] {
+    let mut v = [0f32; DIM];
+    let mut x = seed.wrapping_mul(2654435761).max(1);
+    for c in v.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        *c = (x % 2001) as f32 / 1000.0 - 1.0;
+    }
+    let n = v.iter().map(|c| c * c).sum::<f32>().sqrt();
+    v.iter_mut().for_each(|c| *c /= n);
+    v
+}
+
 fn dequantised(q: &[i8], scale: f32) -> Option<[f32; DIM]> {
     (scale > 0.0).then(|| std::array::from_fn(|i| q[i] as f32 * scale))
 }
@@ -318,20 +339,6 @@ mod tests {
         b.fill(-128);
         let a = vec![-128i8; DIM];
         assert_eq!(dot_i8(&a, &b), 128 * 128 * DIM as i32);
-    }
-
-    fn unit(seed: u32) -> [f32; DIM] {
-        let mut v = [0f32; DIM];
-        let mut x = seed.wrapping_mul(2654435761).max(1);
-        for c in v.iter_mut() {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            *c = (x % 2001) as f32 / 1000.0 - 1.0;
-        }
-        let n = v.iter().map(|c| c * c).sum::<f32>().sqrt();
-        v.iter_mut().for_each(|c| *c /= n);
-        v
     }
 
     #[test]

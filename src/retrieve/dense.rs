@@ -98,7 +98,7 @@ pub(crate) fn moved_toward(
     }
     let text = match &job.text {
         Some(q) if n > 0 => {
-            let mut out: [f32; DIM] = std::array::from_fn(|i| q.q[i] as f32 * q.scale);
+            let mut out = q.floats();
             let w = weight / n as f32;
             out.iter_mut().zip(sum).for_each(|(o, s)| *o += w * s);
             let norm = out.iter().map(|x| x * x).sum::<f32>().sqrt();
@@ -201,25 +201,10 @@ impl Best {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn unit(seed: u32) -> [f32; DIM] {
-        let mut x = seed.wrapping_mul(2654435761).max(1);
-        let mut v: [f32; DIM] = std::array::from_fn(|_| {
-            x ^= x << 13;
-            x ^= x >> 17;
-            x ^= x << 5;
-            (x % 2001) as f32 / 1000.0 - 1.0
-        });
-        let n = v.iter().map(|c| c * c).sum::<f32>().sqrt();
-        v.iter_mut().for_each(|c| *c /= n);
-        v
-    }
+    use crate::index::vectors::unit;
 
     fn cos(a: &Quantised, b: &[f32; DIM]) -> f32 {
-        a.q.iter()
-            .zip(b)
-            .map(|(q, x)| *q as f32 * a.scale * x)
-            .sum()
+        a.floats().iter().zip(b).map(|(x, y)| x * y).sum()
     }
 
     #[test]
@@ -239,11 +224,7 @@ mod tests {
             assert!(cos(text, pick) > cos(job.text.as_ref().unwrap(), pick) + 0.2);
         }
         assert!(cos(text, &c).abs() < 0.15, "{}", cos(text, &c));
-        let norm: f32 = text
-            .q
-            .iter()
-            .map(|q| (*q as f32 * text.scale).powi(2))
-            .sum();
+        let norm: f32 = text.floats().iter().map(|x| x * x).sum();
         assert!((norm - 1.0).abs() < 0.01, "{norm}");
         assert!(cos(text, &unit(10)) > 0.5);
         assert_eq!(moved.title, job.title);
