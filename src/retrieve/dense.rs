@@ -8,6 +8,9 @@
 //! ([`SegmentVectors`](crate::index::SegmentVectors)): 512 byte products a profile, which
 //! at a million profiles is still a few tens of milliseconds on two cores, with no
 //! approximate index to build, keep consistent with commits, or tune.
+//!
+//! It also owns feedback by meaning ([`DenseFeedback`]): the job's text vector moved
+//! toward its nearest profiles', which then scores the candidates' `semantic` feature.
 
 use std::sync::Arc;
 
