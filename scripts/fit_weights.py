@@ -82,8 +82,9 @@ NEVER_TRAINED = ["talentclef26-taskA-dev-ro"]
 FLOOR = 0.001
 
 
-def ensure_venv():
-    """Re-run this script under target/fit-venv, creating it and installing numpy first."""
+def ensure_venv(script=__file__):
+    """Re-run `script` (this one by default; scripts/fit_title_adapter.py passes its own)
+    under target/fit-venv, creating it and installing numpy first."""
     if os.environ.get("FIT_WEIGHTS_IN_VENV") == "1":
         return
     python = VENV / "bin/python"
@@ -98,7 +99,7 @@ def ensure_venv():
                         "--disable-pip-version-check", *REQUIREMENTS], check=True)
         stamp.write_text(wanted)
     os.environ["FIT_WEIGHTS_IN_VENV"] = "1"
-    os.execv(str(python), [str(python), str(Path(__file__).resolve()), *sys.argv[1:]])
+    os.execv(str(python), [str(python), str(Path(script).resolve()), *sys.argv[1:]])
 
 
 def log(msg):

@@ -167,6 +167,10 @@ pub(crate) fn fingerprint_of(
             format!("{version}, {embed_tokens} tokens, {job_tokens} of a job")
         };
         models.insert("encoder".into(), read);
+        models.insert(
+            "title_adapter".into(),
+            crate::embed::adapter::version().into(),
+        );
     }
     let mut f = Fingerprint {
         hash: String::new(),

@@ -15,6 +15,7 @@
 //! batches, and [`Encoder`] is `Send + Sync` for that. Vectors are deterministic: the
 //! same text gives the same bits whether it is encoded alone or within any batch.
 
+pub(crate) mod adapter;
 mod model;
 pub(crate) mod passages;
 mod tokenizer;

@@ -10,7 +10,7 @@
 //! the passages' vectors, each weighted by its tokens, made a unit vector again.
 //!
 //! The title vector reads one short text: the profile's headline (its first title when
-//! it has none), or the job's title.
+//! it has none), or the job's title, through the title adapter ([`super::adapter`]).
 //!
 //! Gendered pronouns and feminine title forms are read as one form ([`neutral`],
 //! `data/pronouns.tsv`, `data/gendered-forms.tsv`): BM25 drops pronouns as stop words,
@@ -22,7 +22,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
 
-use super::{DIM, Encoder};
+use super::{DIM, Encoder, adapter};
 use crate::analysis::is_han;
 
 /// `data/pronouns.tsv` and `data/gendered-forms.tsv`: words written in letters
@@ -193,7 +193,7 @@ pub(crate) fn text_and_title(
     };
     let title = match title.is_empty() {
         true => None,
-        false => vectors.pop().and_then(unit),
+        false => vectors.pop().and_then(|v| unit(adapter::adapt(&v))),
     };
     (weighted_mean(&vectors, &parts), title)
 }
@@ -231,7 +231,7 @@ pub(crate) fn title_vector(encoder: &Encoder, title: &str) -> Option<[f32; DIM]>
     if title.is_empty() {
         return None;
     }
-    unit(encoder.encode(&title))
+    unit(adapter::adapt(&encoder.encode(&title)))
 }
 
 #[cfg(test)]
