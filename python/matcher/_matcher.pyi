@@ -216,6 +216,8 @@ class Matcher:
         blind: bool = False,
         job_id: Optional[str] = None,
         filename: Optional[str] = None,
+        semantic: bool = True,
+        dense_feedback: bool = True,
     ) -> Ranking:
         """Rank the indexed profiles against ``job``: BM25 candidates re-scored by the
         fit features, best ``top`` first, each with its score, features and evidence.
@@ -227,6 +229,10 @@ class Matcher:
             quotes (what only the stored documents have is not read: faster batches).
             Scores are the same.
         :param blind: results carry no name (nor other personal data); scores are the same.
+        :param semantic: with ``False``, rank by words alone, as ``matcher query
+            --no-semantic`` (no nearest-neighbour candidates, no semantic features).
+        :param dense_feedback: with ``False``, score the semantic feature with the job's
+            own text vector, as ``--no-dense-feedback``.
         :param job_id: the ranking's job id; by default, the file's name without
             extension, or ``"job"`` for text.
         :param filename: the name of the file ``job`` (text or bytes) came from: its
@@ -244,9 +250,12 @@ class Matcher:
         exclude: Sequence[str] = (),
         explain: bool = True,
         blind: bool = False,
+        semantic: bool = True,
+        dense_feedback: bool = True,
     ) -> Rankings:
         """Rank many jobs on the engine's threads; yields each :class:`Ranking` as it is
         done, in the order of ``jobs``. An item is a job or a ``(job_id, job)`` pair.
+        Same options as :meth:`rank`.
         The jobs are read and parsed first (a bad one raises at once).
 
         >>> for ranking in m.rank_many(["jobs/a.md", "jobs/b.md"], top=100):  # doctest: +SKIP

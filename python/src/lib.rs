@@ -212,6 +212,16 @@ impl Ask {
             explain,
         }
     }
+
+    /// By meaning or not: `semantic=False` ranks by words alone (`--no-semantic`),
+    /// `dense_feedback=False` keeps the job's own text vector (`--no-dense-feedback`).
+    fn meaning(mut self, semantic: bool, dense_feedback: bool) -> Ask {
+        self.options.semantic = semantic;
+        if !dense_feedback {
+            self.options.dense_feedback = None;
+        }
+        self
+    }
 }
 
 fn weights_of(obj: &Bound<'_, PyAny>) -> PyResult<Weights> {
@@ -462,13 +472,16 @@ impl PyMatcher {
     /// best `top`, each a dict with its score, features and evidence. `require`: skills
     /// every result shows; `min_years`; `exclude`: terms no result contains;
     /// `explain=False` drops explanations and what only stored documents have (faster,
-    /// same scores); `blind=True` drops names. `job_id` names a job given as text.
+    /// same scores); `blind=True` drops names; `semantic=False` ranks by words alone,
+    /// `dense_feedback=False` without feedback by meaning. `job_id` names a job given as
+    /// text.
     ///
     /// >>> r = m.rank("corpus/jobs/zh-im-backend-lead.md", top=3)
     /// >>> r[0]["id"], round(r[0]["score"], 1)
-    /// ('zh-im-platform-lead', 63.7)
+    /// ('zh-im-platform-lead', 52.8)
     #[pyo3(signature = (job, *, top=10, require=Vec::new(), min_years=None, exclude=Vec::new(),
-                        explain=true, blind=false, job_id=None, filename=None))]
+                        explain=true, blind=false, job_id=None, filename=None,
+                        semantic=true, dense_feedback=true))]
     #[allow(clippy::too_many_arguments)]
     fn rank(
         &self,
@@ -482,9 +495,12 @@ impl PyMatcher {
         blind: bool,
         job_id: Option<String>,
         filename: Option<&str>,
+        semantic: bool,
+        dense_feedback: bool,
     ) -> PyResult<PyRanking> {
         let job = self.job_of(py, job, job_id, filename)?;
-        let ask = Ask::new(top, require, min_years, exclude, explain, blind);
+        let ask = Ask::new(top, require, min_years, exclude, explain, blind)
+            .meaning(semantic, dense_feedback);
         let engine = &*self.inner;
         let ranking = py
             .detach(|| engine.rank(&job, &ask.options))
@@ -502,7 +518,7 @@ impl PyMatcher {
     /// >>> for ranking in m.rank_many(["jobs/a.md", "jobs/b.md"], top=100):
     /// ...     out.write(ranking.to_trec())
     #[pyo3(signature = (jobs, *, top=10, require=Vec::new(), min_years=None, exclude=Vec::new(),
-                        explain=true, blind=false))]
+                        explain=true, blind=false, semantic=true, dense_feedback=true))]
     #[allow(clippy::too_many_arguments)]
     fn rank_many(
         &self,
@@ -514,6 +530,8 @@ impl PyMatcher {
         exclude: Vec<String>,
         explain: bool,
         blind: bool,
+        semantic: bool,
+        dense_feedback: bool,
     ) -> PyResult<Rankings> {
         let mut parsed = Vec::new();
         for item in jobs.try_iter()? {
@@ -527,7 +545,8 @@ impl PyMatcher {
             };
             parsed.push(job);
         }
-        let ask = Ask::new(top, require, min_years, exclude, explain, blind);
+        let ask = Ask::new(top, require, min_years, exclude, explain, blind)
+            .meaning(semantic, dense_feedback);
         // The engine ranks on its own pool from a thread of its own; rankings come back in
         // the order of `jobs`, each as soon as it and those before it are done. A bounded
         // channel: a slow consumer holds the pool back instead of filling memory.

@@ -4,7 +4,8 @@ Properties checked:
 1. `index` reports what it did; re-indexing skips unchanged files; a bad file is a
    failure naming the file and the cause while the others are indexed.
 2. `rank` gives the bytes the real `matcher query --format trec` gives, for a job read
-   from a path, its text or its bytes.
+   from a path, its text or its bytes; `semantic=False` and `dense_feedback=False` give
+   what `--no-semantic` and `--no-dense-feedback` give, and change some ranking.
 3. Filters hold (`require`, `min_years`, `exclude`); `explain=False` and `blind=True`
    leave the scores as they are and drop what they say.
 4. `rank_many` yields the rankings `rank` gives, in the order of the jobs.
@@ -73,6 +74,21 @@ def test_rank_equals_the_binary(binary, index_dir, engine, job):
     assert engine.rank(job, top=20).to_trec() == expected
     assert engine.rank(str(job), top=20).to_trec() == expected
     assert engine.rank(job.read_bytes(), top=20, job_id=job.stem, filename=job.name).to_trec() == expected
+
+
+def test_meaning_options_equal_the_binary_flags(binary, index_dir, engine):
+    changed = {"semantic": 0, "dense_feedback": 0}
+    for job in md_jobs():
+        default = engine.rank(job, top=20).to_trec()
+        for option, flag in [("semantic", "--no-semantic"), ("dense_feedback", "--no-dense-feedback")]:
+            expected = run(binary, "--index", str(index_dir), "query", flag, "--format", "trec", "--top", "20", str(job))
+            got = engine.rank(job, top=20, **{option: False}).to_trec()
+            assert got == expected, (job.name, option)
+            changed[option] += got != default
+    assert all(n > 0 for n in changed.values()), changed
+    jobs = md_jobs()[:3]
+    words = [r.to_trec() for r in engine.rank_many(jobs, top=20, semantic=False)]
+    assert words == [engine.rank(j, top=20, semantic=False).to_trec() for j in jobs]
 
 
 def test_text_and_bytes_rank_as_the_file(engine):
