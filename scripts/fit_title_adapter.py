@@ -142,17 +142,15 @@ def retrieval_task(groups):
 
 def read_set(corpus_path, queries_path, qrels_path):
     """(query texts, corpus texts, relevant corpus indices per query) of a TSV set."""
+    from fit_weights import read_qrels
+
     def rows(p):
         return [line.split("\t", 1) for line in p.read_text(encoding="utf-8").splitlines()[1:]
                 if "\t" in line]
     corpus, queries = rows(corpus_path), rows(queries_path)
     at = {cid: i for i, (cid, _) in enumerate(corpus)}
-    rel = {}
-    for line in qrels_path.read_text().splitlines():
-        p = line.split()
-        if len(p) >= 4 and int(p[3]) > 0 and p[2] in at:
-            rel.setdefault(p[0], set()).add(at[p[2]])
-    queries = [(q, t) for q, t in queries if q in rel]
+    rel = {q: {at[d] for d in docs if d in at} for q, docs in read_qrels(qrels_path).items()}
+    queries = [(q, t) for q, t in queries if rel.get(q)]
     return [t for _, t in queries], [t for _, t in corpus], [rel[q] for q, _ in queries]
 
 

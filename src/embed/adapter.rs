@@ -15,6 +15,7 @@
 use std::sync::LazyLock;
 
 use super::DIM;
+use super::weights::le_floats;
 
 const MAGIC: &[u8; 8] = b"MTADAPT1";
 
@@ -38,10 +39,7 @@ fn parse(bytes: &[u8]) -> Result<Vec<f32>, String> {
             bytes.len()
         ));
     }
-    Ok(bytes[12..]
-        .chunks_exact(4)
-        .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
-        .collect())
+    Ok(le_floats(&bytes[12..]))
 }
 
 /// Names the adapter for audit logs: its format and the first 12 hex digits of its

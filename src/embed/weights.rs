@@ -160,6 +160,15 @@ fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, String> {
     Ok(out)
 }
 
+/// Little-endian `f32`s, copied out of `bytes` (which carry no alignment guarantee); a
+/// trailing partial value is ignored, so callers check the length first.
+pub(crate) fn le_floats(bytes: &[u8]) -> Vec<f32> {
+    bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
+        .collect()
+}
+
 impl Weights {
     /// Parses the file; `what` names it in errors.
     pub(crate) fn parse(bytes: &'static [u8], what: &str) -> Result<Weights, String> {
@@ -189,10 +198,7 @@ impl Weights {
                     e.dims
                 ));
             }
-            Ok(e.bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes(b.try_into().expect("4 bytes")))
-                .collect())
+            Ok(le_floats(e.bytes))
         };
         let vector = |name: &str, len: usize| floats(name, &[len]);
         let matrix = |name: &str, rows: usize, cols: usize| -> Result<Matrix, String> {
