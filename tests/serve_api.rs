@@ -693,3 +693,77 @@ pub fn check_present(server: &Server, ids: &[String]) {
         &lost[..lost.len().min(5)]
     );
 }
+
+/// A gauge of `/metrics`, by its exact name.
+fn gauge(server: &Server, name: &str) -> f64 {
+    let m = get(server, "/metrics");
+    m.body
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in /metrics:\n{}", m.body))
+}
+
+/// A batch is admitted like the matches (one ranking a core): while it ranks it holds
+/// every permit, a chunk at a time, and lets go between chunks, so a match sent during
+/// it is answered and the batch still streams every job in order; after it, none is held.
+#[test]
+fn a_batch_is_admitted_a_chunk_at_a_time() {
+    let (dir, index) = indexed();
+    let server = Server::start(dir.path(), &index, &["--quiet"]);
+    let permits = gauge(&server, "matcher_ranking_permits");
+    assert!(permits >= 1.0);
+    assert_eq!(gauge(&server, "matcher_ranking_permits_in_use"), 0.0);
+
+    let jobs = [
+        "Senior backend engineer: Go, Kubernetes, Kafka, PostgreSQL, 5+ years",
+        "数据分析师，SQL，Python，Tableau，3年以上",
+        "Frontend developer, React and TypeScript, accessibility",
+        "云原生后端开发工程师，熟悉Kubernetes、消息队列（Kafka/RocketMQ）",
+    ];
+    let n = 400;
+    let lines: Vec<String> = (0..n)
+        .map(|i| {
+            serde_json::json!({"id": format!("j{i}"), "job": jobs[i % jobs.len()]}).to_string()
+        })
+        .collect();
+    let body = lines.join("\n");
+    let url = server.url("/v1/match/batch?top=3&explain=false");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let reader = {
+        let done = std::sync::Arc::clone(&done);
+        std::thread::spawn(move || {
+            let a = send(
+                agent()
+                    .post(&url)
+                    .set("Content-Type", "application/x-ndjson"),
+                Some(body.as_bytes()),
+            );
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            a
+        })
+    };
+    // While the batch ranks, its chunks hold every permit.
+    let mut most = 0.0f64;
+    while !done.load(std::sync::atomic::Ordering::SeqCst) && most < permits {
+        most = most.max(gauge(&server, "matcher_ranking_permits_in_use"));
+    }
+    assert_eq!(most, permits, "the batch never held every permit");
+    // A match sent meanwhile is answered (it waits for a chunk, not for the batch).
+    let one = post(&server, "/v1/match?top=2", "text/plain", jobs[0].as_bytes());
+    assert_eq!(one.status, 200, "{}", one.body);
+    let batch = reader.join().unwrap();
+    assert_eq!(batch.status, 200, "{}", batch.body);
+    let out: Vec<serde_json::Value> = batch
+        .body
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), n);
+    for (i, r) in out.iter().enumerate() {
+        assert_eq!(r["job_id"], format!("j{i}"), "line {i} out of order");
+        assert_eq!(ids(r).len(), 3, "{r}");
+    }
+    // The same job alone ranks as it does in the batch.
+    assert_eq!(ids(&one.json()), ids(&out[0])[..2].to_vec());
+    assert_eq!(gauge(&server, "matcher_ranking_permits_in_use"), 0.0);
+}

@@ -97,7 +97,7 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<impl IntoRe
             true => s.matcher.profile_count().unwrap_or(0),
             false => 0,
         };
-        let gauges: [(&str, &str, &str, f64); 6] = [
+        let gauges: [(&str, &str, &str, f64); 8] = [
             (
                 "matcher_index_documents",
                 "gauge",
@@ -133,6 +133,18 @@ pub(crate) async fn metrics(State(state): State<AppState>) -> Result<impl IntoRe
                 "counter",
                 "Time spent committing.",
                 stats.commit_micros.load(Ordering::Relaxed) as f64 / 1e6,
+            ),
+            (
+                "matcher_ranking_permits",
+                "gauge",
+                "Rankings admitted at once (one a core): a match holds one, a batch all.",
+                f64::from(s.ranking_permits),
+            ),
+            (
+                "matcher_ranking_permits_in_use",
+                "gauge",
+                "Admission permits held now by matches and batches.",
+                (s.ranking_permits as usize).saturating_sub(s.ranking.available_permits()) as f64,
             ),
         ];
         for (name, kind, help, value) in gauges {

@@ -377,6 +377,11 @@ fn batch_jobs(matcher: &Matcher, body: &[u8]) -> Result<Vec<Job>, ApiError> {
     Ok(jobs)
 }
 
+/// Jobs of a batch ranked a core at a time between two admissions: enough for the cores
+/// to stay busy within a chunk, few enough that a match waits for ~4 rankings a core at
+/// most.
+const BATCH_CHUNK_PER_PERMIT: usize = 4;
+
 /// Rank against many jobs: NDJSON in, one ranking a line out, each sent as it is done
 /// (in the order of the lines).
 #[utoipa::path(
@@ -410,6 +415,7 @@ pub(crate) async fn match_batch(
         blocking(move || batch_jobs(&matcher, &body)).await?
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(16);
+    let runtime = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || {
         let write = |line: Vec<u8>| tx.blocking_send(Bytes::from(line)).is_ok();
         if !matcher.index_exists() {
@@ -423,27 +429,48 @@ pub(crate) async fn match_batch(
             }
             return;
         }
-        matcher.rank_streaming(&jobs, &options, |job, ranking| {
-            let line = match ranking {
-                Ok(mut r) => {
-                    if !explain {
-                        for m in &mut r.results {
-                            m.explanation = Explanation::default();
+        // A batch keeps every core busy, so it is admitted like the matches are
+        // (AppState::ranking), a chunk at a time: it takes every permit for a few jobs a
+        // core, ranks them, lets go, and only then sends their lines, so a match that
+        // arrived meanwhile waits for one chunk, not the whole batch, and a client slow
+        // to read never holds the cores. Matches and batches never rank more at once
+        // than there are cores.
+        let permits = state.ranking_permits.max(1);
+        let chunk = BATCH_CHUNK_PER_PERMIT * permits as usize;
+        for jobs in jobs.chunks(chunk) {
+            let mut lines = Vec::with_capacity(jobs.len());
+            {
+                let Ok(_permits) = runtime.block_on(state.ranking.acquire_many(permits)) else {
+                    return; // shutting down
+                };
+                matcher.rank_streaming(jobs, &options, |job, ranking| {
+                    lines.push(match ranking {
+                        Ok(mut r) => {
+                            if !explain {
+                                for m in &mut r.results {
+                                    m.explanation = Explanation::default();
+                                }
+                            }
+                            ndjson(&r)
                         }
-                    }
-                    ndjson(&r)
+                        Err(e) => {
+                            let e = ApiError::from_read(e);
+                            ndjson(&serde_json::json!({
+                                "job_id": job.id,
+                                "error": {"kind": e.kind, "message": e.message}
+                            }))
+                        }
+                    });
+                    true
+                });
+            }
+            for line in lines {
+                // A client that went away stops the batch.
+                if !write(line) {
+                    return;
                 }
-                Err(e) => {
-                    let e = ApiError::from_read(e);
-                    ndjson(&serde_json::json!({
-                        "job_id": job.id,
-                        "error": {"kind": e.kind, "message": e.message}
-                    }))
-                }
-            };
-            // A client that went away stops the batch.
-            write(line)
-        });
+            }
+        }
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv()

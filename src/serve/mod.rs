@@ -98,6 +98,8 @@ pub(crate) struct AppState {
     /// 0.47 s at 100k; admitted, 0.74 against 0.65; two permits a core: fewer req/s and
     /// a longer p99 than one, docs/PERFORMANCE.md).
     pub ranking: tokio::sync::Semaphore,
+    /// How many permits `ranking` holds: a batch takes them all for each of its chunks.
+    pub ranking_permits: u32,
 }
 
 type State = Arc<AppState>;
@@ -127,14 +129,14 @@ pub fn serve(matcher: Matcher, options: ServeOptions) -> Result<()> {
         eprintln!("matcher: warning: {e}; requests are answered 409 until then");
     }
     let (writer, writer_thread) = writer::Writer::start(Arc::clone(&matcher));
+    let permits = std::thread::available_parallelism().map_or(2, |n| n.get());
     let state = Arc::new(AppState {
         matcher,
         writer,
         metrics: metrics::Metrics::default(),
         options: options.clone(),
-        ranking: tokio::sync::Semaphore::new(
-            std::thread::available_parallelism().map_or(2, |n| n.get()),
-        ),
+        ranking: tokio::sync::Semaphore::new(permits),
+        ranking_permits: u32::try_from(permits).unwrap_or(u32::MAX),
     });
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(options.addr)
