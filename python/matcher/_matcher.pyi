@@ -138,6 +138,16 @@ class Matcher:
     :param weights: feature weights, as a TOML file (``matcher --weights``) or a dict
         naming any subset (``{"required_skills": 0.5}``); by default, the library's.
     :param taxonomy: a skill taxonomy TSV that extends the built-in one.
+    :param embed_tokens: tokens of a profile's text the sentence encoder reads at
+        indexing (``matcher --embed-tokens``; 0: no vectors, words alone); by default 256.
+    :param job_tokens: tokens of a job's text it reads at each ranking
+        (``--job-tokens``; fewer is a faster query); by default 128.
+    :param keep_writer: keep the index writer (and its lock) open from the first
+        ``upsert``/``delete`` until the matcher is dropped, so each write pays for its
+        commit only: for a long-running process that owns the index.
+    :param audit_log: append a record of every ranking to this JSON-lines file
+        (``matcher rank --audit-log``: job hash, index commit, configuration
+        fingerprint, ids, scores; no résumé text), replayable with ``matcher replay``.
     """
 
     def __init__(
@@ -147,6 +157,10 @@ class Matcher:
         threads: Optional[int] = None,
         weights: Union[StrPath, Mapping[str, float], None] = None,
         taxonomy: Optional[StrPath] = None,
+        embed_tokens: Optional[int] = None,
+        job_tokens: Optional[int] = None,
+        keep_writer: bool = False,
+        audit_log: Optional[StrPath] = None,
     ) -> None: ...
     @staticmethod
     def open_readonly(
@@ -155,6 +169,8 @@ class Matcher:
         threads: Optional[int] = None,
         weights: Union[StrPath, Mapping[str, float], None] = None,
         taxonomy: Optional[StrPath] = None,
+        job_tokens: Optional[int] = None,
+        audit_log: Optional[StrPath] = None,
     ) -> Matcher:
         """The engine over an existing index, for searching only: nothing is written to
         the directory (not even a lock file), so it may be on read-only storage — a

@@ -239,28 +239,43 @@ fn weights_of(obj: &Bound<'_, PyAny>) -> PyResult<Weights> {
     Weights::from_file(&path).map_err(py_err)
 }
 
+/// How a `Matcher` is set up from Python: the builder's options, by their CLI names.
+struct Setup<'a, 'py> {
+    threads: Option<usize>,
+    weights: Option<&'a Bound<'py, PyAny>>,
+    taxonomy: Option<PathBuf>,
+    embed_tokens: Option<usize>,
+    job_tokens: Option<usize>,
+    keep_writer: bool,
+    audit_log: Option<PathBuf>,
+}
+
 impl PyMatcher {
-    fn build(
-        index_dir: PathBuf,
-        threads: Option<usize>,
-        weights: Option<&Bound<'_, PyAny>>,
-        taxonomy: Option<PathBuf>,
-        read_only: bool,
-    ) -> PyResult<PyMatcher> {
+    fn build(index_dir: PathBuf, setup: Setup<'_, '_>, read_only: bool) -> PyResult<PyMatcher> {
         let mut builder = matcher::Matcher::builder()
             .index_dir(index_dir)
-            .read_only(read_only);
-        if let Some(n) = threads {
+            .read_only(read_only)
+            .keep_writer(setup.keep_writer);
+        if let Some(n) = setup.threads {
             if n == 0 {
                 return Err(PyValueError::new_err("threads must be at least 1"));
             }
             builder = builder.threads(n);
         }
-        if let Some(w) = weights {
+        if let Some(w) = setup.weights {
             builder = builder.weights(weights_of(w)?);
         }
-        if let Some(t) = taxonomy {
+        if let Some(t) = setup.taxonomy {
             builder = builder.taxonomy_file(t);
+        }
+        if let Some(n) = setup.embed_tokens {
+            builder = builder.embed_tokens(n);
+        }
+        if let Some(n) = setup.job_tokens {
+            builder = builder.job_tokens(n);
+        }
+        if let Some(path) = setup.audit_log {
+            builder = builder.audit_log(path);
         }
         let py_matcher = Python::attach(|py| py.detach(|| builder.build())).map_err(py_err)?;
         Ok(PyMatcher {
@@ -315,14 +330,29 @@ fn stem(name: &Path, fallback: &str) -> String {
 #[pymethods]
 impl PyMatcher {
     #[new]
-    #[pyo3(signature = (index_dir, *, threads=None, weights=None, taxonomy=None))]
+    #[pyo3(signature = (index_dir, *, threads=None, weights=None, taxonomy=None,
+                        embed_tokens=None, job_tokens=None, keep_writer=false, audit_log=None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, gathered in Setup
     fn new(
         index_dir: PathBuf,
         threads: Option<usize>,
         weights: Option<&Bound<'_, PyAny>>,
         taxonomy: Option<PathBuf>,
+        embed_tokens: Option<usize>,
+        job_tokens: Option<usize>,
+        keep_writer: bool,
+        audit_log: Option<PathBuf>,
     ) -> PyResult<Self> {
-        PyMatcher::build(index_dir, threads, weights, taxonomy, false)
+        let setup = Setup {
+            threads,
+            weights,
+            taxonomy,
+            embed_tokens,
+            job_tokens,
+            keep_writer,
+            audit_log,
+        };
+        PyMatcher::build(index_dir, setup, false)
     }
 
     /// The engine over an existing index, for searching only: nothing is written to the
@@ -331,14 +361,26 @@ impl PyMatcher {
     ///
     /// >>> m = matcher.Matcher.open_readonly("/shared/index")
     #[staticmethod]
-    #[pyo3(signature = (index_dir, *, threads=None, weights=None, taxonomy=None))]
+    #[pyo3(signature = (index_dir, *, threads=None, weights=None, taxonomy=None,
+                        job_tokens=None, audit_log=None))]
     fn open_readonly(
         index_dir: PathBuf,
         threads: Option<usize>,
         weights: Option<&Bound<'_, PyAny>>,
         taxonomy: Option<PathBuf>,
+        job_tokens: Option<usize>,
+        audit_log: Option<PathBuf>,
     ) -> PyResult<Self> {
-        PyMatcher::build(index_dir, threads, weights, taxonomy, true)
+        let setup = Setup {
+            threads,
+            weights,
+            taxonomy,
+            embed_tokens: None,
+            job_tokens,
+            keep_writer: false,
+            audit_log,
+        };
+        PyMatcher::build(index_dir, setup, true)
     }
 
     #[getter]

@@ -23,6 +23,7 @@ from __future__ import annotations
 import fcntl
 import json
 import shutil
+import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -89,6 +90,55 @@ def test_meaning_options_equal_the_binary_flags(binary, index_dir, engine):
     jobs = md_jobs()[:3]
     words = [r.to_trec() for r in engine.rank_many(jobs, top=20, semantic=False)]
     assert words == [engine.rank(j, top=20, semantic=False).to_trec() for j in jobs]
+
+
+def test_encoder_budgets_equal_the_binary_flags(binary, tmp_path, profiles, index_dir, engine):
+    jobs = md_jobs()
+    short = matcher.Matcher(index_dir, threads=2, job_tokens=16)
+    changed = 0
+    for job in jobs:
+        expected = run(binary, "--index", str(index_dir), "--job-tokens", "16", "query",
+                       "--format", "trec", "--top", "20", str(job))
+        got = short.rank(job, top=20).to_trec()
+        assert got == expected, job.name
+        changed += got != engine.rank(job, top=20).to_trec()
+    assert changed > 0
+    # No vectors at indexing: every ranking is by words alone.
+    words = matcher.Matcher(tmp_path / "words", threads=2, embed_tokens=0)
+    assert words.index([profiles]).failures == []
+    for job in jobs:
+        assert words.rank(job, top=20).to_trec() == engine.rank(job, top=20, semantic=False).to_trec(), job.name
+
+
+def test_audit_log_records_every_ranking(binary, tmp_path, index_dir):
+    log = tmp_path / "audit.jsonl"
+    m = matcher.Matcher(index_dir, threads=2, audit_log=log)
+    jobs = md_jobs()[:3]
+    one = m.rank(jobs[0], top=5)
+    many = list(m.rank_many(jobs[1:], top=5))  # a record is written as each is ranked
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    # rank_many ranks in parallel: its records are in the order the rankings finished.
+    by_job = {r["job"]["id"]: r for r in records}
+    assert len(records) == 3 and sorted(by_job) == sorted(j.stem for j in jobs)
+    for job, ranking in zip(jobs, [one, *many]):
+        assert [x["id"] for x in by_job[job.stem]["results"]] == [r["id"] for r in ranking]
+    replayed = subprocess.run([str(binary), "--index", str(index_dir), "replay", str(log)],
+                              capture_output=True, text=True)
+    assert replayed.returncode == 0, replayed.stdout + replayed.stderr
+    assert replayed.stdout.count("reproduced exactly") == 3, replayed.stdout
+
+
+def test_keep_writer_holds_the_lock_until_dropped(tmp_path, profiles):
+    kept = matcher.Matcher(tmp_path / "idx", threads=1, keep_writer=True)
+    kept.index([profiles])
+    assert kept.upsert("a", CV) is False
+    assert kept.upsert("b", CV.replace("Kafka", "Pulsar")) is False
+    other = matcher.Matcher(tmp_path / "idx", threads=1)
+    with pytest.raises(matcher.IndexLockedError):
+        other.upsert("c", CV)
+    assert kept.rank("Pulsar Flink engineer")[0]["id"] == "b"
+    del kept
+    assert other.upsert("c", CV) is False
 
 
 def test_text_and_bytes_rank_as_the_file(engine):

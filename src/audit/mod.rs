@@ -26,4 +26,6 @@ pub use report::{
     read_run, write_markdown,
 };
 
-pub(crate) use log::{AuditLog, commit_id, fingerprint_of, lexicon_digests, rfc3339};
+#[cfg(feature = "serve")]
+pub(crate) use log::rfc3339;
+pub(crate) use log::{AuditLog, commit_id, fingerprint_of, lexicon_digests};
