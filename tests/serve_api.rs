@@ -9,7 +9,9 @@
 //!    the JSON envelope give the same explained ranking; a profile uploaded a moment
 //!    before is ranked without a restart; `top`, `require`, `min_years`, `blind`
 //!    work, and blind output carries no name.
-//! 3. `POST /v1/match/batch` streams one ranking a line, in the order of the jobs.
+//! 3. `POST /v1/match/batch` streams one ranking a line, in the order of the jobs; it is
+//!    admitted a chunk at a time with every ranking permit (`/metrics` shows them held),
+//!    and a match sent while it runs is answered with the ranking the batch gives.
 //! 4. Errors are JSON with the right status: 400 (empty or unreadable body, a job as a
 //!    profile, a bad option, naming the problem), 401 (token file, writes only unless
 //!    --token-for-reads), 404, 413 (over --max-file-size), 415, 409 (schema mismatch),

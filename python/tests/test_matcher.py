@@ -5,7 +5,11 @@ Properties checked:
    failure naming the file and the cause while the others are indexed.
 2. `rank` gives the bytes the real `matcher query --format trec` gives, for a job read
    from a path, its text or its bytes; `semantic=False` and `dense_feedback=False` give
-   what `--no-semantic` and `--no-dense-feedback` give, and change some ranking.
+   what `--no-semantic` and `--no-dense-feedback` give, and change some ranking;
+   `Matcher(job_tokens=16)` gives what `--job-tokens 16` gives; an index built with
+   `embed_tokens=0` ranks as `semantic=False`; `audit_log=` records every ranking of
+   `rank` and `rank_many`, and `matcher replay` reproduces each; `keep_writer=True`
+   holds the index's lock until the engine is dropped.
 3. Filters hold (`require`, `min_years`, `exclude`); `explain=False` and `blind=True`
    leave the scores as they are and drop what they say.
 4. `rank_many` yields the rankings `rank` gives, in the order of the jobs.
