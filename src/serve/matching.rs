@@ -438,33 +438,30 @@ pub(crate) async fn match_batch(
         let permits = state.ranking_permits.max(1);
         let chunk = BATCH_CHUNK_PER_PERMIT * permits as usize;
         for jobs in jobs.chunks(chunk) {
-            let mut lines = Vec::with_capacity(jobs.len());
-            {
+            let rankings = {
                 let Ok(_permits) = runtime.block_on(state.ranking.acquire_many(permits)) else {
                     return; // shutting down
                 };
-                matcher.rank_streaming(jobs, &options, |job, ranking| {
-                    lines.push(match ranking {
-                        Ok(mut r) => {
-                            if !explain {
-                                for m in &mut r.results {
-                                    m.explanation = Explanation::default();
-                                }
+                matcher.rank_many(jobs, &options)
+            };
+            for (job, ranking) in jobs.iter().zip(rankings) {
+                let line = match ranking {
+                    Ok(mut r) => {
+                        if !explain {
+                            for m in &mut r.results {
+                                m.explanation = Explanation::default();
                             }
-                            ndjson(&r)
                         }
-                        Err(e) => {
-                            let e = ApiError::from_read(e);
-                            ndjson(&serde_json::json!({
-                                "job_id": job.id,
-                                "error": {"kind": e.kind, "message": e.message}
-                            }))
-                        }
-                    });
-                    true
-                });
-            }
-            for line in lines {
+                        ndjson(&r)
+                    }
+                    Err(e) => {
+                        let e = ApiError::from_read(e);
+                        ndjson(&serde_json::json!({
+                            "job_id": job.id,
+                            "error": {"kind": e.kind, "message": e.message}
+                        }))
+                    }
+                };
                 // A client that went away stops the batch.
                 if !write(line) {
                     return;
