@@ -8,7 +8,8 @@
 //! 2. `POST /v1/match` with a raw job (Markdown, or a schema.org JobPosting) and with
 //!    the JSON envelope give the same explained ranking; a profile uploaded a moment
 //!    before is ranked without a restart; `top`, `require`, `min_years`, `blind`
-//!    work, and blind output carries no name.
+//!    work, and blind output carries no name, e-mail nor phone, on a match and on a
+//!    batch line alike, even when the prose repeats the name.
 //! 3. `POST /v1/match/batch` streams one ranking a line, in the order of the jobs; it is
 //!    admitted a chunk at a time with every ranking permit (`/metrics` shows them held),
 //!    and a match sent while it runs is answered with the ranking the batch gives.
@@ -768,4 +769,71 @@ fn a_batch_is_admitted_a_chunk_at_a_time() {
     // The same job alone ranks as it does in the batch.
     assert_eq!(ids(&one.json()), ids(&out[0])[..2].to_vec());
     assert_eq!(gauge(&server, "matcher_ranking_permits_in_use"), 0.0);
+}
+
+#[test]
+fn blind_hides_a_name_the_prose_repeats_from_a_match_and_a_batch() {
+    let (dir, index) = indexed();
+    let server = Server::start(dir.path(), &index, &[]);
+    // The name heads the résumé and is written again in its prose, whole and as the
+    // given name alone, where the snippet and the evidence quotes are cut from.
+    let md = "# 王示范\n电话：139-0000-0888\n\n## 简介\n我是王示范，消息队列平台负责人，\
+        示范主导了 Kafka 与 RocketMQ 集群的建设，熟悉 Kubernetes 和 Redis。\n\n\
+        ## 技能\nKafka, RocketMQ, Kubernetes, Redis, Go\n";
+    let a = put(&server, "api/wang", "text/markdown", md.as_bytes());
+    assert_eq!(a.status, 201, "{}", a.body);
+    let job = "消息队列平台负责人，熟悉 Kafka、RocketMQ、Kubernetes、Redis，Go 语言";
+    let line = serde_json::json!({"id": "mq", "job": job}).to_string();
+
+    let shown = post(&server, "/v1/match?top=3", "text/plain", job.as_bytes());
+    assert_eq!(ids(&shown.json())[0], "api/wang", "{}", shown.body);
+    assert!(
+        shown.body.contains("王示范"),
+        "the control: without blind the name is shown: {}",
+        shown.body
+    );
+
+    let one = post(
+        &server,
+        "/v1/match?top=3&blind=true",
+        "text/plain",
+        job.as_bytes(),
+    );
+    let batch = post(
+        &server,
+        "/v1/match/batch?top=3&blind=true",
+        "application/x-ndjson",
+        line.as_bytes(),
+    );
+    assert_eq!(batch.status, 200, "{}", batch.body);
+    let batch_ranking: serde_json::Value = serde_json::from_str(batch.body.trim()).unwrap();
+    for (route, body, ranking) in [
+        ("/v1/match", &one.body, one.json()),
+        ("/v1/match/batch", &batch.body, batch_ranking),
+    ] {
+        assert_eq!(
+            ids(&ranking)[0],
+            "api/wang",
+            "{route}: blind changes no rank"
+        );
+        assert!(!body.contains("王示范"), "{route} shows the name: {body}");
+        assert!(
+            !body.contains("示范"),
+            "{route} shows the given name: {body}"
+        );
+        assert!(!body.contains("0888"), "{route} shows the phone: {body}");
+        let first = &ranking["results"][0];
+        assert!(first.get("name").is_none(), "{route}: {first}");
+        assert!(
+            first["explanation"]["matched_required"]
+                .as_array()
+                .is_some_and(|q| q.len() >= 4),
+            "{route}: the evidence is still quoted: {first}"
+        );
+    }
+    assert_eq!(
+        one.json()["results"],
+        serde_json::from_str::<serde_json::Value>(batch.body.trim()).unwrap()["results"],
+        "a blind match and a blind batch line show the same"
+    );
 }

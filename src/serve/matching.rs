@@ -166,51 +166,20 @@ fn rank(
             results: Vec::new(),
         });
     }
-    let mut ranking = matcher.rank(job, options).map_err(ApiError::from_read)?;
-    if options.blind {
-        redact(matcher, &mut ranking);
-    }
+    let ranking = matcher.rank(job, options).map_err(ApiError::from_read)?;
+    Ok(finish(ranking, explain))
+}
+
+/// What both routes do to a ranking before it is sent: drop the explanations when they
+/// were not asked for. Blind output needs nothing here: the library hides every
+/// recognised personal datum of a blind result (`rank::blind`), whichever route asked.
+fn finish(mut ranking: Ranking, explain: bool) -> Ranking {
     if !explain {
         for m in &mut ranking.results {
             m.explanation = Explanation::default();
         }
     }
-    Ok(ranking)
-}
-
-/// Blind output, made sure of: the library leaves the name out of a blind result, but a
-/// résumé may also write it in its prose ("我是张示例"), which the snippet and the
-/// evidence quotes would show. Every mention of the stored name is masked there.
-fn redact(matcher: &Matcher, ranking: &mut Ranking) {
-    const MASK: &str = "▇▇";
-    for m in &mut ranking.results {
-        m.name = None;
-        let Ok(Some(stored)) = matcher.stored_profile(&m.id) else {
-            continue;
-        };
-        let Some(name) = stored.name.filter(|n| n.chars().count() >= 2) else {
-            continue;
-        };
-        let mask = |s: &mut String| {
-            if s.contains(name.as_str()) {
-                *s = s.replace(name.as_str(), MASK);
-            }
-        };
-        mask(&mut m.snippet);
-        if let Some(h) = &mut m.headline {
-            mask(h);
-        }
-        m.matched_terms.iter_mut().for_each(mask);
-        let x = &mut m.explanation;
-        for e in x
-            .matched_required
-            .iter_mut()
-            .chain(x.matched_preferred.iter_mut())
-        {
-            mask(&mut e.quote);
-            mask(&mut e.text);
-        }
-    }
+    ranking
 }
 
 /// A job read from `bytes` of `format`; a JSON Resume is refused.
@@ -446,14 +415,7 @@ pub(crate) async fn match_batch(
             };
             for (job, ranking) in jobs.iter().zip(rankings) {
                 let line = match ranking {
-                    Ok(mut r) => {
-                        if !explain {
-                            for m in &mut r.results {
-                                m.explanation = Explanation::default();
-                            }
-                        }
-                        ndjson(&r)
-                    }
+                    Ok(r) => ndjson(&finish(r, explain)),
                     Err(e) => {
                         let e = ApiError::from_read(e);
                         ndjson(&serde_json::json!({
