@@ -16,6 +16,8 @@ Exactly what it runs:
     baseline): bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english")),
     i.e. lowercase, tokens matching (?u)\\b\\w\\w+\\b, bm25s's English stop words removed,
     Snowball English stems (PyStemmer).
+  - Tokenizers `es` and `de` (our Spanish and German title sets): as `en`, with bm25s's
+    Spanish or German stop words and Snowball's Spanish or German stems.
   - Tokenizer `zh`: jieba.lcut_for_search(text) (jieba's default dictionary, HMM on),
     tokens lowercased, those without a word character (punctuation, spaces) dropped; no
     stop words, no stemming.
@@ -119,6 +121,13 @@ def tokenizer(kind):
         stemmer = Stemmer.Stemmer("english")
         return lambda texts: bm25s.tokenize(texts, stopwords="en", stemmer=stemmer,
                                             return_ids=False, show_progress=False)
+    if kind in ("es", "de"):
+        import bm25s
+        import Stemmer
+
+        stemmer = Stemmer.Stemmer({"es": "spanish", "de": "german"}[kind])
+        return lambda texts: bm25s.tokenize(texts, stopwords=kind, stemmer=stemmer,
+                                            return_ids=False, show_progress=False)
     if kind == "zh":
         import logging
 
@@ -137,7 +146,7 @@ def tokenizer(kind):
         return lambda texts: [[stem(t) if latin.fullmatch(t) else t for t in tokens
                                if not (latin.fullmatch(t) and t in stop)]
                               for tokens in zh(texts)]
-    sys.exit(f"bm25s_baseline: unknown tokenizer {kind!r} (en, zh or zh+en)")
+    sys.exit(f"bm25s_baseline: unknown tokenizer {kind!r} (en, es, de, zh or zh+en)")
 
 
 def run_set(name, kind, corpus_path, queries_path, qrels_path, runs_dir):

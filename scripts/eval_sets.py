@@ -70,6 +70,20 @@ titles-zh (ours: data/taxonomy/curated/titles-zh.tsv + data/eval/titles-zh/queri
     vocabulary name once a bracketed part, a seniority word and 急招 are dropped (the
     part of the set a table lookup could answer). See data/eval/README.md.
 
+titles-es, titles-de (ours: data/eval/titles-LANG/titles.tsv)
+    Job-title sets of the same kind in Spanish and in German, each built from one
+    hand-written file: an occupation (an English key), its family, the titles an
+    occupational classification would list for it in that language (standard, feminine
+    and regional forms, synonyms), and one or two titles as postings write them.
+    Corpus: every corpus title, ids tesc0001… / tdec0001… in file order. Queries: the
+    posting titles, ids tes001… / tde001… in file order. Relevant (grade 1): the corpus
+    titles of the query's occupation. Checked on every run: four columns a row, occupation
+    keys unique, no corpus title listed twice, no query equal to a corpus title (all
+    case-insensitively), every occupation with queries and ≥ 2 corpus titles. Unlike
+    titles-zh, the corpus is not matcher's vocabulary (the title vocabulary has no
+    Spanish or German names), so these measure what the encoder and the words carry
+    across languages the ranking was never fitted on. See data/eval/README.md.
+
 Usage: scripts/eval_sets.py [--data ../shared/data] [--out target/eval-sets] [--quiet]
 """
 
@@ -466,6 +480,62 @@ def build_titles_zh(out, log):
     log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
 
 
+def build_titles_lang(lang, out, log):
+    """titles-es / titles-de from data/eval/titles-LANG/titles.tsv (see the docstring)."""
+    name = f"titles-{lang}"
+    src = ROOT / f"data/eval/{name}/titles.tsv"
+    with open(src, encoding="utf-8") as f:
+        rows = [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
+                if l.strip() and not l.startswith("#")]
+    docs, queries, qrels, family, errors = {}, [], {}, {}, []
+    seen_titles, seen_queries = set(), set()
+    for n, line in rows[1:]:
+        fields = line.split("\t")
+        if len(fields) != 4:
+            errors.append(f"{src}: line {n}: expected occupation, family, corpus, queries")
+            continue
+        occupation, fam, corpus, posted = (x.strip() for x in fields)
+        if occupation in family:
+            errors.append(f"{src}: line {n}: occupation {occupation!r} listed twice")
+            continue
+        family[occupation] = fam
+        titles = [t.strip() for t in corpus.split("|") if t.strip()]
+        asked = [q.strip() for q in posted.split("|") if q.strip()]
+        if len(titles) < 2 or not asked:
+            errors.append(f"{src}: line {n}: {occupation!r} needs ≥ 2 corpus titles and a query")
+        ids = []
+        for t in titles:
+            if t.lower() in seen_titles:
+                errors.append(f"{src}: line {n}: corpus title {t!r} listed twice")
+                continue
+            seen_titles.add(t.lower())
+            docs[t] = f"t{lang}c{len(docs) + 1:04d}"
+            ids.append(docs[t])
+        for q in asked:
+            if q.lower() in seen_queries:
+                errors.append(f"{src}: line {n}: query {q!r} listed twice")
+            seen_queries.add(q.lower())
+            qid = f"t{lang}{len(queries) + 1:03d}"
+            queries.append((qid, q, occupation))
+            qrels[qid] = {i: 1 for i in ids}
+    clash = sorted(q for q in seen_queries if q in seen_titles)
+    if clash:
+        errors.append(f"{src}: queries equal to a corpus title: {clash}")
+    if errors:
+        sys.exit(f"eval_sets: {name}:\n  " + "\n  ".join(errors))
+
+    target = out / name
+    target.mkdir(parents=True, exist_ok=True)
+    write_tsv(target / "corpus.tsv", ((i, t) for t, i in docs.items()))
+    write_tsv(target / "queries.tsv", ((q, t) for q, t, _ in queries))
+    write_qrels(target / "qrels.tsv", qrels)
+    per_family = Counter(family[o] for _, _, o in queries)
+    sizes = [len(d) for d in qrels.values()]
+    log(f"{name}: {len(docs)} corpus titles ({len(family)} occupations), {len(queries)} queries "
+        f"over {len(per_family)} families, {sum(sizes)} relevant pairs ({min(sizes)}–{max(sizes)} a query)")
+    log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared/data",
@@ -482,6 +552,8 @@ def main():
     build_resume_categories(args.data, args.out, log)
     build_resumener(args.data, args.out, log)
     build_titles_zh(args.out, log)
+    build_titles_lang("es", args.out, log)
+    build_titles_lang("de", args.out, log)
     print(f"eval_sets: wrote {args.out}")
 
 
