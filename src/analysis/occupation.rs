@@ -312,6 +312,29 @@ impl OccupationTable {
         Occupations(out)
     }
 
+    /// The share of a title's words of three letters or more that the occupations'
+    /// titles use (1 for a title with none): how much of it their vocabulary, English
+    /// only, can read. A Spanish or German title shares few of its words with it.
+    ///
+    /// ```
+    /// let table = matcher::OccupationTable::builtin();
+    /// assert_eq!(table.known_share("Senior Java Developer (m/w/d)"), 1.0);
+    /// assert_eq!(table.known_share("Pflegefachkraft Intensivstation"), 0.0);
+    /// ```
+    pub fn known_share(&self, title: &str) -> f32 {
+        let title = title.to_lowercase();
+        let (mut known, mut all) = (0usize, 0usize);
+        for w in words(&title).filter(|w| w.chars().count() >= 3) {
+            all += 1;
+            known += usize::from(self.vocabulary.get(w).is_some());
+        }
+        if all == 0 {
+            1.0
+        } else {
+            known as f32 / all as f32
+        }
+    }
+
     /// The words of the occupations `o` is confidently read as (a share of at least
     /// one half), each weighted by its share of their titles' words times the
     /// occupation's share: what the titles of the occupation say, to search with.

@@ -235,7 +235,15 @@ impl Job {
         // through their English names the executive titles 董事长, 副董事长 and 独立董事
         // all become "chief executive", coarser than the title vocabulary that tells
         // them apart (on the resumener-zh set, reading them cost 0.09 MAP).
-        let occupations = if english && !title.chars().any(is_han) {
+        // Nor a title most of whose words no occupation's title uses: a Spanish or German
+        // title is "English" to the language detector (a title has no function words),
+        // and its one known word ("programador Java senior" → Java) would add the words
+        // of English occupations to its search (on our Spanish and German title sets,
+        // reading them cost 0.02 and 0.06 MAP).
+        let occupations = if english
+            && !title.chars().any(is_han)
+            && (!titles.is_empty() || lexicon.occupations.known_share(&title) > 0.5)
+        {
             lexicon.read_titles(
                 std::iter::once(&title)
                     .chain(titles.first())
@@ -478,6 +486,23 @@ mod tests {
             list.iter().map(|s| s.skill.clone()).collect()
         };
         (names(&job.required_skills), names(&job.preferred_skills))
+    }
+
+    /// A title is read as occupations when most of its words are words of occupation
+    /// titles: "Senior Java Developer" is, "programador Java senior (remoto)" is not
+    /// (only Java and senior are), nor "Pflegefachkraft (m/w/d)".
+    #[test]
+    fn a_title_of_unknown_words_is_no_occupation() {
+        let lexicon = Lexicon::builtin();
+        let read = |text: &str| {
+            !Job::parse("j", Text::parse(text, Format::Text), &lexicon)
+                .occupations
+                .is_empty()
+        };
+        assert!(read("Senior Java Developer (remote)\n"));
+        assert!(read("Nanny\n"));
+        assert!(!read("programador Java senior (remoto)\n"));
+        assert!(!read("Pflegefachkraft (m/w/d) Intensivstation\n"));
     }
 
     /// Required and preferred parts in the languages of `data/job-headings.txt`, by

@@ -476,9 +476,18 @@ impl Profile {
         titles.truncate(MAX_TITLES);
         // The occupation vocabularies are English: a Romanian or German résumé's title
         // words would be read as whatever English title happens to share a word. A
-        // Chinese one is read through its normalised (English) title names.
+        // Chinese one is read through its normalised (English) title names. A headline
+        // most of whose words no occupation's title uses is not read either (as a job's
+        // title, see `Job::parse`).
         let occupations = if english {
-            lexicon.read_titles(headline.iter().chain(titles.first()).map(String::as_str))
+            let known = |h: &&String| lexicon.occupations.known_share(h) > 0.5;
+            lexicon.read_titles(
+                headline
+                    .iter()
+                    .filter(known)
+                    .chain(titles.first())
+                    .map(String::as_str),
+            )
         } else {
             Occupations::default()
         };
@@ -915,6 +924,21 @@ mod tests {
             ["software engineer"]
         );
         assert_eq!(titles_in("高级Java开发工程师", titles, false).len(), 1);
+    }
+
+    /// The English occupation vocabularies read an English headline, not a Spanish or
+    /// German one that happens to share a word with an English title ("web").
+    #[test]
+    fn a_headline_of_unknown_words_is_no_occupation() {
+        let lexicon = Lexicon::builtin();
+        let read = |text: &str| {
+            Profile::parse("p", Text::parse(text, Format::Text), &lexicon)
+                .occupations
+                .is_empty()
+        };
+        assert!(!read("Web developer\nBuilt shops in PHP.\n"));
+        assert!(read("programadora web\nTiendas en línea con PHP.\n"));
+        assert!(read("Webentwicklerin\nOnlineshops mit PHP.\n"));
     }
 
     #[test]
