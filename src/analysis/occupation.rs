@@ -335,6 +335,13 @@ impl OccupationTable {
         }
     }
 
+    /// Whether most of a title's words are words of the occupations' titles
+    /// ([`known_share`](Self::known_share) above one half): only such a title, a job's or
+    /// a profile's headline, is read as occupations.
+    pub(crate) fn knows_most_of(&self, title: &str) -> bool {
+        self.known_share(title) > 0.5
+    }
+
     /// The words of the occupations `o` is confidently read as (a share of at least
     /// one half), each weighted by its share of their titles' words times the
     /// occupation's share: what the titles of the occupation say, to search with.

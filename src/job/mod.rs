@@ -242,7 +242,7 @@ impl Job {
         // reading them cost 0.02 and 0.06 MAP).
         let occupations = if english
             && !title.chars().any(is_han)
-            && (!titles.is_empty() || lexicon.occupations.known_share(&title) > 0.5)
+            && (!titles.is_empty() || lexicon.occupations.knows_most_of(&title))
         {
             lexicon.read_titles(
                 std::iter::once(&title)

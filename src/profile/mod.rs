@@ -480,7 +480,7 @@ impl Profile {
         // most of whose words no occupation's title uses is not read either (as a job's
         // title, see `Job::parse`).
         let occupations = if english {
-            let known = |h: &&String| lexicon.occupations.known_share(h) > 0.5;
+            let known = |h: &&String| lexicon.occupations.knows_most_of(h);
             lexicon.read_titles(
                 headline
                     .iter()
