@@ -480,10 +480,12 @@ def build_titles_zh(out, log):
     log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
 
 
-def build_titles_lang(lang, out, log):
-    """titles-es / titles-de from data/eval/titles-LANG/titles.tsv (see the docstring)."""
-    name = f"titles-{lang}"
-    src = ROOT / f"data/eval/{name}/titles.tsv"
+def build_titles_lang(lang, out, log, src=None, name=None):
+    """titles-es / titles-de from data/eval/titles-LANG/titles.tsv (see the docstring).
+    scripts/train_sets.py builds its hand-written training title sets with it too, from
+    data/train/titles-LANG/titles.tsv (`src`) as `name`. Returns the occupation keys."""
+    name = name or f"titles-{lang}"
+    src = src or ROOT / f"data/eval/{name}/titles.tsv"
     with open(src, encoding="utf-8") as f:
         rows = [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
                 if l.strip() and not l.startswith("#")]
@@ -534,6 +536,7 @@ def build_titles_lang(lang, out, log):
     log(f"{name}: {len(docs)} corpus titles ({len(family)} occupations), {len(queries)} queries "
         f"over {len(per_family)} families, {sum(sizes)} relevant pairs ({min(sizes)}–{max(sizes)} a query)")
     log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
+    return set(family)
 
 
 def main():

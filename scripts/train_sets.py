@@ -27,8 +27,22 @@ target/gen/train-10k)
     The generated bilingual corpus with its qrels, on seed 7 (the benchmarks use 42), so
     that the fitted weights never see the benchmark's profiles.
 
+titles-train-es, -fr, -de, -pt (ours: data/train/titles-LANG/titles.tsv)
+    Job title → job title in Spanish, French, German and Portuguese, the languages the
+    engine's vocabularies do not have: hand-written for matcher in session 20 from
+    general knowledge of how each country names its jobs (no classification, no
+    TalentCLEF file, no other title data set was read or fetched), in the format of
+    data/eval/titles-es (an occupation key, its family, 4–8 titles as a classification
+    lists them, 1–2 as postings write them) and built by the same code
+    (scripts/eval_sets.py build_titles_lang): corpus = the titles, queries = the posting
+    titles, relevant = the titles of the query's occupation. Their 60 occupations are
+    disjoint from the 99 of the evaluation sets data/eval/titles-es and titles-de
+    (checked on every build), so a weight fitted on them has not seen an evaluation
+    occupation. They are what a title-only job's share of BM25 (title_bm25) is fitted on
+    beside the English title sets.
+
 folds.tsv
-    set<TAB>query<TAB>fold for every set fit_weights.py uses: the two above and the
+    set<TAB>query<TAB>fold for every set fit_weights.py uses: those above and the
     labelled sets of scripts/quality-sets.tsv it may train on (talentclef25-taskA-val-en,
     resume-categories-en, resumener-zh; never the 10-query TalentCLEF 2026 set). The
     queries are those with a relevant document in the set's qrels, ordered by
@@ -48,6 +62,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import eval_sets  # noqa: E402  (build_titles_lang: the hand-written title sets' builder)
 
 # The labelled sets of scripts/quality-sets.tsv that folds are made of. The TalentCLEF
 # 2026 set (10 queries) is left out on purpose: too small to choose anything by.
@@ -148,6 +164,35 @@ def titles_set(data, out, n_queries, per_occ):
     return len(queries), len(corpus), n_rel
 
 
+# The hand-written training title sets: data/train/titles-LANG/titles.tsv → titles-train-LANG.
+TITLE_LANGS = ["es", "fr", "de", "pt"]
+
+
+def hand_titles_sets(out, quiet):
+    """Build titles-train-LANG for each language; their occupations must be disjoint from
+    the evaluation title sets'. Returns name → qrels path."""
+    def log(line):
+        if not quiet and not line.startswith("  "):
+            print(line, file=sys.stderr)
+
+    held = set()
+    for lang in ("es", "de"):
+        src = ROOT / f"data/eval/titles-{lang}/titles.tsv"
+        for line in src.read_text(encoding="utf-8").splitlines()[2:]:
+            if line.strip():
+                held.add(line.split("\t", 1)[0].strip())
+    built = {}
+    for lang in TITLE_LANGS:
+        name = f"titles-train-{lang}"
+        src = ROOT / f"data/train/titles-{lang}/titles.tsv"
+        keys = eval_sets.build_titles_lang(f"x{lang}", out, log, src=src, name=name)
+        shared = sorted(keys & held)
+        if shared:
+            sys.exit(f"train_sets: {src}: occupations of the evaluation title sets: {shared}")
+        built[name] = out / name / "qrels.tsv"
+    return built
+
+
 GEN_DIR = ROOT / "target/gen/train-10k"
 
 
@@ -213,7 +258,8 @@ def main():
     subprocess.run([sys.executable, str(ROOT / "scripts/eval_sets.py"), "--data", str(a.data),
                     "--out", str(a.eval_sets), "--quiet"], check=True, stdout=subprocess.DEVNULL)
     qrels_of = {"titles-esco-onet": a.out / "titles-esco-onet/qrels.tsv",
-                "gen-train-10k": gen / "qrels.tsv", **labelled_qrels(a.data, a.eval_sets)}
+                "gen-train-10k": gen / "qrels.tsv", **hand_titles_sets(a.out, a.quiet),
+                **labelled_qrels(a.data, a.eval_sets)}
     write_folds(a.out, qrels_of, a.folds)
     if not a.quiet:
         print(f"folds: {a.folds} per set, in {a.out / 'folds.tsv'}", file=sys.stderr)
