@@ -8,7 +8,8 @@
 What it does, in order:
 
 1. **Sets.** The training sets of scripts/train_sets.py (ESCO/O*NET title pairs, the
-   generated corpus on seed 7, and folds of every set), built if missing, and the
+   generated corpus on seed 7, hand-written title sets in Spanish, French, German and
+   Portuguese, and folds of every set), built if missing, and the
    labelled sets of scripts/quality-sets.tsv that it may train on: TalentCLEF 2025
    English titles, résumé categories, resumener-zh. The 10-query TalentCLEF 2026 set is
    never trained on nor chosen by; `--check-eval` reports it beside the others.
@@ -41,10 +42,17 @@ What it does, in order:
    leave the gate threshold to a grid anyway. Each weight keeps a floor of
    0.001 when it was positive in the dump, so the candidate pools the dump saw stay the
    pools the engine would search (a title weight of 0 drops the occupation search).
+   Beside the weights and the text gate, one more parameter: title_bm25, the share of
+   BM25's weight a title-only job keeps (src/job `Job::is_title_only`). A dumped job is
+   title-only where BM25's trust is below 1 (the dump's title_bm25, read back; it must
+   be below 1 for the parameter to be fitted); its BM25 column is kept apart and scaled
+   by each candidate title_bm25 of TITLE_GRID. The four hand-written title sets count
+   as one set in every average, the objective's and the macros'.
 5. **Cross-validate.** For each λ of --lambdas: k-fold by query (folds.tsv), training on
    the other folds of every set and scoring the held-out fold; each query is scored once,
    by the weights that did not see it. λ is chosen by the macro average of held-out MAP
-   over the human-labelled sets (the title pairs and the generated corpus are built from
+   over the human-labelled sets, the hand-written titles among them (the ESCO/O*NET
+   title pairs and the generated corpus are built from
    the engine's own vocabularies, on which its features are close to oracles); ties go to
    the larger λ. With that λ: leave-one-set-out (train on every other set, test on the
    whole held-out set) and the final fit on everything, written as a weights TOML that
@@ -77,7 +85,12 @@ REQUIREMENTS = ["numpy==2.4.6"]
 OUT = ROOT / "target/fit"
 TOP = 100  # MAP@100, as `matcher eval` and scripts/quality.sh report it
 LABELLED = ["talentclef25-taskA-val-en", "resume-categories-en", "resumener-zh"]
-TRAINING = ["titles-esco-onet", "gen-train-10k"]
+HAND_TITLES = ["titles-train-es", "titles-train-fr", "titles-train-de", "titles-train-pt"]
+TRAINING = ["titles-esco-onet", "gen-train-10k", *HAND_TITLES]
+# The hand-written title sets count as one set in every average (objective and macros):
+# four small sets of one kind would otherwise outweigh the postings.
+GROUP = {s: "titles-train" for s in HAND_TITLES}
+TITLE_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0)
 NEVER_TRAINED = ["talentclef26-taskA-dev-ro"]
 FLOOR = 0.001
 
@@ -121,7 +134,21 @@ def set_table(data, eval_sets, train_sets):
     sets["titles-esco-onet"] = (t / "corpus.tsv", t / "queries.tsv", t / "qrels.tsv")
     g = ROOT / "target/gen/train-10k"
     sets["gen-train-10k"] = (g / "profiles", g / "jobs", g / "qrels.tsv")
+    for s in HAND_TITLES:
+        sets[s] = (train_sets / s / "corpus.tsv", train_sets / s / "queries.tsv", train_sets / s / "qrels.tsv")
     return sets
+
+
+def group_weights(sets):
+    """Each set's share of an average over `sets`: 1 per group, split among its members."""
+    groups = [GROUP.get(s, s) for s in sets]
+    return {s: 1.0 / groups.count(g) / len(set(groups)) for s, g in zip(sets, groups)}
+
+
+def macro(values):
+    """The group-weighted average of {set: value}."""
+    share = group_weights(list(values))
+    return float(sum(share[s] * v for s, v in values.items()))
 
 
 def read_qrels(path):
@@ -262,7 +289,9 @@ def dump(np, name, paths, matcher, matcher_digest, depth):
 # ---------------------------------------------------------------------------- the formula
 
 def dumped_weights(np, sets):
-    """The configured weights and text gate the dumps were ranked with, read back."""
+    """The configured weights, text gate and title share of BM25 the dumps were ranked
+    with, read back. title_bm25 is BM25's trust at a title-only job, the only place it is
+    below 1; None when no dumped job was title-only or the dump's title_bm25 was 1."""
     names = list(next(iter(sets.values()))["names"])
     # weight = configured × trust × (gate if gated): read at the candidate whose share
     # (trust × gate) is largest, 1 wherever a job names enough skills.
@@ -287,11 +316,20 @@ def dumped_weights(np, sets):
         sys.exit(f"fit_weights: cannot read the weights of {[n for n, x in zip(names, w) if np.isnan(x)]}")
     if np.isnan(tg):
         sys.exit("fit_weights: no candidate was below the text gate: cannot read text_gate")
+    bm25 = names.index("bm25")
+    below = np.concatenate([a["trust"][..., bm25][a["valid"] & (a["trust"][..., bm25] < 1)]
+                            for a in sets.values()])
+    tb = None
+    if len(below):
+        if below.max() - below.min() > 1e-6:
+            sys.exit(f"fit_weights: bm25's trust below 1 takes several values "
+                     f"({below.min()}–{below.max()}): it is title_bm25 alone no longer")
+        tb = float(np.float32(round(float(below[0]), 6)))
     # Both are read back as quotients: round them to the f32 of a 6-decimal value (the
     # recomputed scores are then checked against the engine's).
     w = np.array([round(float(x), 6) for x in w], np.float32)
     tg = float(np.float32(round(tg, 6)))
-    return names, w, tg
+    return names, w, tg, tb
 
 
 def engine_scores(np, a, w, tg, bm25):
@@ -321,7 +359,7 @@ class Pools:
     """One set's pools, arranged for fast scoring and MAP: candidates of each query sorted
     by id descending (so a stable sort by score leaves ties as trec_eval orders them)."""
 
-    def __init__(self, np, a, qrels):
+    def __init__(self, np, a, qrels, bm25):
         self.np = np
         ids = a["ids"]
         valid = a["valid"]
@@ -334,6 +372,14 @@ class Pools:
         self.applies = ~np.isnan(value)
         self.tv = np.nan_to_num(value) * trust          # trust × value (0 where None)
         self.ta = np.where(self.applies, trust, 0.0)    # trust where the feature applies
+        # A title-only job (BM25's trust below 1 there, title_bm25): its BM25 column is
+        # kept apart, untrusted, so that scoring can apply any title_bm25 to it.
+        self.title = (self.valid & (trust[..., bm25] < 1)).any(axis=1)
+        t = self.title[:, None]
+        self.tb_v = np.where(t, np.nan_to_num(value[..., bm25]), 0.0)
+        self.tb_a = np.where(t & self.applies[..., bm25], 1.0, 0.0)
+        self.tv[..., bm25] = np.where(t, 0.0, self.tv[..., bm25])
+        self.ta[..., bm25] = np.where(t, 0.0, self.ta[..., bm25])
         self.gated = take(a["gated"])
         self.evidence = take(a["evidence"]).astype(np.float64)
         self.engine = take(a["score"])
@@ -354,6 +400,8 @@ class Pools:
         self.gated_f = g[0] if len(g) else np.zeros(self.tv.shape[2], bool)
         if len(g) and not (g == self.gated_f).all():
             sys.exit("fit_weights: a feature is gated for some candidates and not others")
+        if self.gated_f[bm25]:
+            sys.exit("fit_weights: bm25 is gated: Part.scores() assumes it is not")
 
     def part(self, queries=None):
         """The pools of some judged queries (indexes into self.queries), sliced once."""
@@ -361,11 +409,11 @@ class Pools:
         q = np.arange(len(self.queries)) if queries is None else np.asarray(queries)
         return Part(np, self, q)
 
-    def map(self, w, tg, bm25):
-        return self.part().map(w, tg, bm25)
+    def map(self, w, tg, tb, bm25):
+        return self.part().map(w, tg, tb, bm25)
 
-    def ap_per_query(self, w, tg, bm25):
-        return self.part().ap_per_query(w, tg, bm25)
+    def ap_per_query(self, w, tg, tb, bm25):
+        return self.part().ap_per_query(w, tg, tb, bm25)
 
 
 class Part:
@@ -384,14 +432,20 @@ class Part:
         self.tv_g = np.ascontiguousarray(pools.tv[r][..., g])
         self.ungated, self.gated = ~g, g
         self.ta = pools.ta[r]
+        self.tb_v = pools.tb_v[r]
+        self.tb_a = pools.tb_a[r]
+        self.titles = bool(pools.title[r].any())
         self.evidence = pools.evidence[r]
         self.valid = pools.valid[r]
         self.rel = pools.rel[r]
 
-    def scores(self, w, tg, bm25):
+    def scores(self, w, tg, tb, bm25):
         np = self.np
         den = self.ta @ w
         num_u = self.tv_u @ w[self.ungated]
+        if self.titles:
+            den = den + (tb * w[bm25]) * self.tb_a
+            num_u = num_u + (tb * w[bm25]) * self.tb_v
         num_g = self.tv_g @ w[self.gated]
         if tg > 0 and w[bm25] > 0:
             num_g = num_g * np.clip(self.evidence / tg, 0.0, 1.0)
@@ -399,16 +453,16 @@ class Part:
             s = np.where(den > 0, 100.0 * (num_u + num_g) / den, 0.0)
         return np.where(self.valid, s, -np.inf)
 
-    def ap_per_query(self, w, tg, bm25):
+    def ap_per_query(self, w, tg, tb, bm25):
         """Each query's average precision at TOP (0 for a judged query with no results)."""
         np = self.np
         ap = np.zeros(self.n)
         if self.have.any():
-            ap[self.have] = average_precision(np, self.scores(w, tg, bm25), self.rel)
+            ap[self.have] = average_precision(np, self.scores(w, tg, tb, bm25), self.rel)
         return ap / self.nrel
 
-    def map(self, w, tg, bm25):
-        return float(self.ap_per_query(w, tg, bm25).mean()) if self.n else 0.0
+    def map(self, w, tg, tb, bm25):
+        return float(self.ap_per_query(w, tg, tb, bm25).mean()) if self.n else 0.0
 
 
 def average_precision(np, scores, rel):
@@ -446,20 +500,27 @@ def average_precision(np, scores, rel):
 
 # ---------------------------------------------------------------------------- fitting
 
-def coordinate_ascent(np, task, w0, tg0, lam, bm25, floors, max_rounds=6):
-    """Maximise mean training MAP − λ·(|w − w0|₁ + |tg − tg0|) by coordinate ascent.
+def coordinate_ascent(np, task, w0, tg0, tb0, lam, bm25, floors, free, max_rounds=6):
+    """Maximise training MAP − λ·(|w − w0|₁ + |tg − tg0| + |tb − tb0|) by coordinate
+    ascent; tb (title_bm25) only when a training query is title-only and tb0 was read.
 
-    `task` is a list of [`Part`]s: the objective averages their MAP."""
-    def objective(w, tg):
-        fit = sum(p.map(w, tg, bm25) for p in task) / len(task)
-        return fit - lam * (np.abs(w - w0).sum() + abs(tg - tg0)), fit
+    `task` is a list of ([`Part`], share): the objective is their MAP so weighted.
+    `free[i]` says whether coordinate i (the weights, then text_gate, then title_bm25)
+    is fitted; the others keep their values (a weight still moves with renormalising
+    when another weight does)."""
+    def objective(w, tg, tb):
+        fit = sum(share * p.map(w, tg, tb, bm25) for p, share in task)
+        return fit - lam * (np.abs(w - w0).sum() + abs(tg - tg0) + abs(tb - tb0)), fit
 
-    w, tg = w0.copy(), tg0
-    best, _ = objective(w, tg)
+    w, tg, tb = w0.copy(), tg0, tb0
+    best, _ = objective(w, tg, tb)
     nf = len(w)
+    fit_tb = any(p.titles for p, _ in task)
     for _ in range(max_rounds):
         improved = False
-        for f in range(nf + 1):
+        for f in range(nf + 2):
+            if not free[f]:
+                continue
             if f < nf:
                 cur = w[f]
                 steps = {cur * m for m in (0.5, 0.75, 1.33, 2.0)} | {cur + 0.05, floors[f]}
@@ -470,30 +531,34 @@ def coordinate_ascent(np, task, w0, tg0, lam, bm25, floors, max_rounds=6):
                         continue
                     x = w.copy()
                     x[f] = v
-                    cands.append((x / x.sum(), tg))
-            else:
+                    cands.append((x / x.sum(), tg, tb))
+            elif f == nf:
                 grid = (0.2, 0.3, 0.4, 0.5, 0.6, 0.8)
-                cands = [(w, v) for v in grid if abs(v - tg) > 1e-9]
-            for x, t in cands:
-                o, _ = objective(x, t)
+                cands = [(w, v, tb) for v in grid if abs(v - tg) > 1e-9]
+            else:
+                cands = [(w, tg, v) for v in TITLE_GRID if fit_tb and abs(v - tb) > 1e-9]
+            for x, t, b in cands:
+                o, _ = objective(x, t, b)
                 if o > best + 1e-7:
-                    best, w, tg, improved = o, x, t, True
+                    best, w, tg, tb, improved = o, x, t, b, True
         if not improved:
             break
-    return w, tg
+    return w, tg, tb
 
 
-def fit(np, pools, train, w0, tg0, lam, bm25, floors):
-    task = [pools[s].part(q) for s, q in train.items() if len(q)]
-    return coordinate_ascent(np, task, w0, tg0, lam, bm25, floors)
+def fit(np, pools, train, w0, tg0, tb0, lam, bm25, floors, free):
+    share = group_weights([s for s, q in train.items() if len(q)])
+    task = [(pools[s].part(q), share[s]) for s, q in train.items() if len(q)]
+    return coordinate_ascent(np, task, w0, tg0, tb0, lam, bm25, floors, free)
 
 
 # ---------------------------------------------------------------------------- report
 
-def toml_of(names, w, tg, header):
+def toml_of(names, w, tg, tb, header):
     lines = [f"# {line}" if line else "#" for line in header]
     lines += [f"{n} = {float(x):.4f}" for n, x in zip(names, w)]
     lines.append(f"text_gate = {float(tg):.4f}")
+    lines.append(f"title_bm25 = {float(tb):.4f}")
     return "\n".join(lines) + "\n"
 
 
@@ -520,6 +585,10 @@ def main():
     ap.add_argument("--fit-queries", type=int, default=500,
                     help="fit and score at most this many queries of a set, the first of "
                          "folds.tsv (its order is a hash's, its folds balanced); default 500")
+    ap.add_argument("--fit", default="all",
+                    help="the parameters to fit, comma-separated (feature weights by name, "
+                         "text_gate, title_bm25); the others keep the dump's values. "
+                         "Default: all")
     ap.add_argument("--dump-only", action="store_true", help="dump and verify, then stop")
     ap.add_argument("--check-eval", action="store_true",
                     help="confirm the fitted weights with `matcher --weights FILE eval`")
@@ -551,8 +620,12 @@ def main():
     t_dump = time.time() - t0
 
     # Verify: the engine's scores from the dumped values.
-    names, w0, tg0 = dumped_weights(np, dumps)
+    names, w0, tg0, tb0 = dumped_weights(np, dumps)
     bm25 = names.index("bm25")
+    if tb0 is None:
+        log("no dumped job was read as title-only with title_bm25 below 1: title_bm25 is "
+            "kept at 1 and not fitted (dump with a binary whose title_bm25 is below 1)")
+        tb0 = 1.0
     worst = 0.0
     for s, d in dumps.items():
         score, gate = engine_scores(np, d, w0, tg0, bm25)
@@ -563,8 +636,14 @@ def main():
             sys.exit(f"fit_weights: {s}: recomputed scores differ from the engine's by {diff:.2e} "
                      f"(gate {gdiff:.2e}): the score formula changed; update engine_scores()")
     log(f"recomputed scores match the engine's: largest difference {worst:.2e} "
-        f"(weights read back: {dict(zip(names, map(float, w0)))}, text_gate {tg0})")
+        f"(weights read back: {dict(zip(names, map(float, w0)))}, text_gate {tg0}, title_bm25 {tb0})")
     w0 = w0.astype(np.float64) / w0.sum()
+    coords = [*names, "text_gate", "title_bm25"]
+    chosen = coords if a.fit == "all" else [c for c in a.fit.split(",") if c]
+    unknown = [c for c in chosen if c not in coords]
+    if unknown:
+        sys.exit(f"fit_weights: --fit {unknown}: not one of {coords}")
+    free = [c in chosen for c in coords]
     floors = np.where(w0 > 0, FLOOR, 0.0)
     qrels = {s: read_qrels(table[s][2]) for s in wanted}
     # A big set is fitted on its first --fit-queries queries of folds.tsv: the title
@@ -572,7 +651,7 @@ def main():
     for s in wanted:
         first = list(folds.get(s, {}))[:a.fit_queries]
         qrels[s] = {q: qrels[s][q] for q in first if qrels[s].get(q)}
-    pools = {s: Pools(np, dumps[s], qrels[s]) for s in wanted}
+    pools = {s: Pools(np, dumps[s], qrels[s], bm25) for s in wanted}
     default_map = {}
     for s in wanted:
         p = pools[s]
@@ -580,12 +659,12 @@ def main():
         engine = np.where(p.valid, p.engine.astype(np.float64), -np.inf)[p.row[have]]
         engine_ap = average_precision(np, engine, p.rel[p.row[have]]) / p.nrel[have]
         engine_map = float(engine_ap.sum() / len(p.queries))
-        default_map[s] = p.map(w0, tg0, bm25)
+        default_map[s] = p.map(w0, tg0, tb0, bm25)
         if abs(engine_map - default_map[s]) > 1e-3:
             sys.exit(f"fit_weights: {s}: MAP of recomputed scores {default_map[s]:.4f} "
                      f"≠ engine's {engine_map:.4f}")
-        log(f"{s}: {len(p.queries)} judged queries, MAP with the dump's weights {default_map[s]:.4f} "
-            f"(engine's own scores {engine_map:.4f})")
+        log(f"{s}: {len(p.queries)} judged queries ({int(p.title[p.row[have]].sum())} title-only), "
+            f"MAP with the dump's weights {default_map[s]:.4f} (engine's own scores {engine_map:.4f})")
 
     if a.dump_only:
         return
@@ -599,7 +678,8 @@ def main():
         fold_of[s] = np.array([folds[s].get(q, -1) for q in pools[s].queries])
         if (fold_of[s] < 0).any():
             sys.exit(f"fit_weights: {s}: queries without a fold; rebuild with scripts/train_sets.py")
-    labelled = [s for s in LABELLED if s in wanted]
+    # The sets λ is chosen by: the human-labelled ones (the hand-written titles among them).
+    labelled = [s for s in LABELLED + HAND_TITLES if s in wanted]
     lambdas = [float(x) for x in a.lambdas.split(",")]
     cv = {}
     t1 = time.time()
@@ -608,18 +688,19 @@ def main():
         fitted = []
         for i in range(k):
             train = {s: np.nonzero(fold_of[s] != i)[0] for s in wanted}
-            w, tg = fit(np, pools, train, w0, tg0, lam, bm25, floors)
-            fitted.append((w, tg))
+            w, tg, tb = fit(np, pools, train, w0, tg0, tb0, lam, bm25, floors, free)
+            fitted.append((w, tg, tb))
             for s in wanted:
                 test = np.nonzero(fold_of[s] == i)[0]
-                held[s][test] = pools[s].ap_per_query(w, tg, bm25)[test]
+                held[s][test] = pools[s].ap_per_query(w, tg, tb, bm25)[test]
         per_set = {s: float(held[s].mean()) for s in wanted}
-        macro = float(np.mean([per_set[s] for s in labelled])) if labelled else float(np.mean(list(per_set.values())))
-        cv[lam] = {"per_set": per_set, "macro_labelled": macro,
-                   "macro_all": float(np.mean(list(per_set.values()))),
-                   "folds": [{"weights": dict(zip(names, map(float, w))), "text_gate": float(tg)} for w, tg in fitted]}
+        m = macro({s: per_set[s] for s in labelled}) if labelled else macro(per_set)
+        cv[lam] = {"per_set": per_set, "macro_labelled": m, "macro_all": macro(per_set),
+                   "folds": [{"weights": dict(zip(names, map(float, w))), "text_gate": float(tg),
+                              "title_bm25": float(tb)} for w, tg, tb in fitted]}
         log(f"λ={lam}: held-out MAP " + ", ".join(f"{s} {v:.4f}" for s, v in per_set.items())
-            + f"; macro (labelled) {macro:.4f}  [{time.time() - t1:.0f}s]")
+            + f"; macro (labelled) {m:.4f}; title_bm25 by fold "
+            + ", ".join(f"{tb:g}" for _, _, tb in fitted) + f"  [{time.time() - t1:.0f}s]")
     best = max(lambdas, key=lambda l: (round(cv[l]["macro_labelled"], 6), l))
 
     # Leave one set out, with the chosen λ.
@@ -627,11 +708,11 @@ def main():
     for s in wanted:
         train = {o: np.arange(len(pools[o].queries)) for o in wanted if o != s}
         if train:
-            w, tg = fit(np, pools, train, w0, tg0, best, bm25, floors)
-            loso[s] = pools[s].map(w, tg, bm25)
+            w, tg, tb = fit(np, pools, train, w0, tg0, tb0, best, bm25, floors, free)
+            loso[s] = pools[s].map(w, tg, tb, bm25)
     # The final fit, on everything.
-    w, tg = fit(np, pools, {s: np.arange(len(pools[s].queries)) for s in wanted}, w0, tg0, best, bm25, floors)
-    in_sample = {s: pools[s].map(w, tg, bm25) for s in wanted}
+    w, tg, tb = fit(np, pools, {s: np.arange(len(pools[s].queries)) for s in wanted},
+                    w0, tg0, tb0, best, bm25, floors, free)
     t_fit = time.time() - t1
 
     header = [
@@ -643,12 +724,14 @@ def main():
     # Round as written, and score what was written.
     wr = np.array([round(float(x), 4) for x in w])
     tgr = round(float(tg), 4)
-    (OUT / "weights.toml").write_text(toml_of(names, wr, tgr, header), encoding="utf-8")
-    written = {s: pools[s].map(wr / wr.sum(), tgr, bm25) for s in wanted}
+    tbr = round(float(tb), 4)
+    (OUT / "weights.toml").write_text(toml_of(names, wr, tgr, tbr, header), encoding="utf-8")
+    written = {s: pools[s].map(wr / wr.sum(), tgr, tbr, bm25) for s in wanted}
 
     report = {
         "features": names, "default_weights": dict(zip(names, map(float, w0))), "default_text_gate": tg0,
         "fitted_weights": dict(zip(names, map(float, wr))), "fitted_text_gate": tgr,
+        "default_title_bm25": tb0, "fitted_title_bm25": tbr,
         "lambda": best, "depth": a.depth, "folds": k, "cv": {str(l): v for l, v in cv.items()},
         "default_map": default_map, "cv_map": cv[best]["per_set"], "loso_map": loso,
         "in_sample_map": written, "seconds": {"dump": round(t_dump, 1), "fit": round(t_fit, 1)},
@@ -679,6 +762,7 @@ def render(r, wanted, labelled, lambdas):
     for n in names:
         out.append(f"| {n} | {r['default_weights'][n]:.4f} | {r['fitted_weights'][n]:.4f} |")
     out.append(f"| text_gate | {r['default_text_gate']:.4f} | {r['fitted_text_gate']:.4f} |")
+    out.append(f"| title_bm25 | {r['default_title_bm25']:.4f} | {r['fitted_title_bm25']:.4f} |")
     out += ["", "MAP@100 per set: default weights; held-out (each query scored by weights fitted on the "
             "other folds); leave-one-set-out (fitted on the other sets only); in-sample (final weights).", "",
             "| set | default | CV held-out | Δ | leave-set-out | in-sample |", "|---|---:|---:|---:|---:|---:|"]
@@ -689,7 +773,7 @@ def render(r, wanted, labelled, lambdas):
     for label, group in (("macro, labelled sets", labelled), ("macro, all sets", wanted)):
         if not group:
             continue
-        m = lambda key: sum(r[key][s] for s in group) / len(group)
+        m = lambda key: macro({s: r[key][s] for s in group})
         lo = f"{m('loso_map'):.4f}" if all(s in r["loso_map"] for s in group) else "—"
         out.append(f"| **{label}** | {m('default_map'):.4f} | {m('cv_map'):.4f} | "
                    f"{m('cv_map') - m('default_map'):+.4f} | {lo} | {m('in_sample_map'):.4f} |")
