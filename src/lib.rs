@@ -62,7 +62,9 @@ pub use engine::{
 };
 pub use error::{Error, ErrorKind, Result};
 pub use eval::{Config, EvalOptions, EvalRow, Metrics, Qrels, Run, evaluate, evaluate_collection};
-pub use features::{Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, WantedSkill, Weights};
+pub use features::{
+    Candidate, Feature, JobContext, SkillMatch, TEXT_GATE, TITLE_BM25, WantedSkill, Weights,
+};
 pub use index::SCHEMA_VERSION;
 pub use ingest::{
     DEFAULT_MAX_FILE_BYTES, Format, Heading, ReadOptions, Stated, StatedJob, StatedProfile, Text,

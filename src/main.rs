@@ -22,7 +22,8 @@ struct Cli {
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
     /// Feature weights from a TOML file (keys: bm25, required_skills, preferred_skills,
-    /// related_skills, title, years, education, location; and text_gate).
+    /// related_skills, title, years, education, location, semantic, semantic_title; and
+    /// text_gate, title_bm25).
     #[arg(long, global = true, value_name = "FILE", conflicts_with = "bm25_only")]
     weights: Option<PathBuf>,
     /// Rank by BM25 text relevance alone (no fit features, no feedback search).

@@ -7,9 +7,11 @@
 //!    it was ranked with: `gate = clamp(evidence / text_gate, 0, 1)` matches the
 //!    explanation's gate, and `100 × Σ w·trust·(gate if gated)·v / Σ_{applies} w·trust`
 //!    its score.
-//! 2. The same explanations, recomputed under other weights and another text gate,
-//!    give the scores the engine gives when it ranks with those weights: values, trust
-//!    and evidence do not depend on the weights, so one dump serves every weight vector.
+//! 2. The same explanations, recomputed under other weights, another text gate and
+//!    another share of BM25 at a title-only job (its trust there is `title_bm25`),
+//!    give the scores the engine gives when it ranks with those weights: values and
+//!    evidence do not depend on the weights, nor trust but through title_bm25, so one
+//!    dump serves every weight vector.
 
 mod common;
 
@@ -18,10 +20,12 @@ use std::collections::BTreeMap;
 use common::{ok, workspace};
 use serde_json::Value;
 
-/// Weights as a fitting script would try them: every feature's weight, and the gate.
+/// Weights as a fitting script would try them: every feature's weight, the gate, and
+/// BM25's share at a title-only job.
 struct Trial {
     weights: BTreeMap<String, f64>,
     text_gate: f64,
+    title_bm25: f64,
 }
 
 impl Trial {
@@ -32,6 +36,7 @@ impl Trial {
             .map(|(k, v)| format!("{k} = {v}\n"))
             .collect();
         s.push_str(&format!("text_gate = {}\n", self.text_gate));
+        s.push_str(&format!("title_bm25 = {}\n", self.title_bm25));
         s
     }
 
@@ -49,7 +54,13 @@ impl Trial {
             let Some(v) = f["value"].as_f64() else {
                 continue;
             };
-            let w = self.weights[f["name"].as_str().unwrap()] * f["trust"].as_f64().unwrap();
+            let name = f["name"].as_str().unwrap();
+            // BM25's trust is below 1 only at a title-only job, where it is title_bm25.
+            let trust = match f["trust"].as_f64().unwrap() {
+                t if name == "bm25" && t < 1.0 => self.title_bm25,
+                t => t,
+            };
+            let w = self.weights[name] * trust;
             den += w;
             num += if f["gated"].as_bool().unwrap() {
                 w * gate
@@ -76,6 +87,7 @@ fn rank_all(dir: &std::path::Path, toml: &str) -> BTreeMap<String, BTreeMap<Stri
             "--format",
             "jsonl",
             "corpus/jobs",
+            "titles",
         ],
     );
     out.lines()
@@ -112,6 +124,7 @@ fn defaults() -> Trial {
             .map(|n| (n.to_string(), f64::from(w.get(n))))
             .collect(),
         text_gate: f64::from(w.text_gate),
+        title_bm25: f64::from(w.title_bm25),
     }
 }
 
@@ -119,6 +132,12 @@ fn defaults() -> Trial {
 fn scores_recompute_from_their_explanations() {
     let ws = workspace();
     ok(ws.path(), &["index", "corpus/profiles"]);
+    // Beside the bundled postings, jobs that are a title alone (BM25 counts title_bm25
+    // of its weight there).
+    let titles = ws.path().join("titles");
+    std::fs::create_dir(&titles).unwrap();
+    std::fs::write(titles.join("t-backend.txt"), "Backend engineer\n").unwrap();
+    std::fs::write(titles.join("t-analyst.txt"), "数据分析师\n").unwrap();
     let base = defaults();
     let dumped = rank_all(ws.path(), &base.toml());
     let mut other = defaults();
@@ -132,8 +151,9 @@ fn scores_recompute_from_their_explanations() {
         other.weights.insert(name.to_string(), w);
     }
     other.text_gate = 0.6;
+    other.title_bm25 = 0.3;
     let ranked = rank_all(ws.path(), &other.toml());
-    let (mut checked, mut below_gate) = (0, 0);
+    let (mut checked, mut below_gate, mut title_only) = (0, 0, 0);
     for (job, results) in &dumped {
         for (id, r) in results {
             // 1. Under the weights it was ranked with.
@@ -156,6 +176,13 @@ fn scores_recompute_from_their_explanations() {
                 "{job} {id}: recomputed {score} ≠ the engine's {engine} with other weights"
             );
             below_gate += usize::from(gate < 1.0);
+            title_only += usize::from(
+                r["explanation"]["features"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["name"] == "bm25" && f["trust"].as_f64().unwrap() < 1.0),
+            );
             checked += 1;
         }
     }
@@ -163,5 +190,9 @@ fn scores_recompute_from_their_explanations() {
     assert!(
         below_gate > 0,
         "no result fell below the gate: the test shows nothing"
+    );
+    assert!(
+        title_only > 0,
+        "no result of a title-only job: title_bm25 is not exercised"
     );
 }

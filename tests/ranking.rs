@@ -591,6 +591,63 @@ fn fit_features_count_in_proportion_below_the_text_gate() {
     );
 }
 
+#[test]
+fn a_job_that_is_a_title_alone_counts_bm25_at_its_title_share() {
+    let ws = workspace();
+    ok(ws.path(), &["index", "corpus/profiles"]);
+    let jobs = ws.path().join("one-line");
+    std::fs::create_dir(&jobs).unwrap();
+    // Titles alone, in three languages; and a one-line posting, which is not one.
+    for (name, text) in [
+        ("title-en.txt", "Senior Data Analyst\n"),
+        ("title-zh.txt", "高级数据分析师\n"),
+        ("title-es.txt", "Analista de datos (Madrid)\n"),
+        ("posting.txt", "招聘：数据分析师，要求熟悉SQL和Python。\n"),
+    ] {
+        std::fs::write(jobs.join(name), text).unwrap();
+    }
+    std::fs::write(ws.path().join("full.toml"), "title_bm25 = 1\n").unwrap();
+    let share = f64::from(matcher::TITLE_BM25);
+    assert!(share < 1.0, "the default title_bm25 is 1: nothing to show");
+    let bm25 = |job: &str, extra: &[&str]| -> Vec<(f64, f64)> {
+        let mut args = vec!["query", "--top", "20", "--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(job);
+        let v: serde_json::Value = serde_json::from_str(&ok(ws.path(), &args)).unwrap();
+        let results = v["results"].as_array().unwrap();
+        assert!(!results.is_empty(), "{job}: no result");
+        results
+            .iter()
+            .map(|r| {
+                let f = r["explanation"]["features"].as_array().unwrap();
+                let b = f.iter().find(|x| x["name"] == "bm25").unwrap();
+                (b["trust"].as_f64().unwrap(), b["weight"].as_f64().unwrap())
+            })
+            .collect()
+    };
+    let configured = f64::from(matcher::Weights::default().bm25);
+    for job in ["title-en", "title-zh", "title-es"] {
+        let path = format!("one-line/{job}.txt");
+        for (trust, weight) in bm25(&path, &[]) {
+            assert!((trust - share).abs() < 1e-6, "{job}: bm25 trust {trust}");
+            assert!(
+                (weight - configured * share).abs() < 1e-4,
+                "{job}: weight {weight}"
+            );
+        }
+        // title_bm25 = 1 counts it as for a posting.
+        for (trust, _) in bm25(&path, &["--weights", "full.toml"]) {
+            assert_eq!(trust, 1.0, "{job} with title_bm25 = 1");
+        }
+    }
+    for job in ["one-line/posting.txt", "corpus/jobs/en-data-analyst.txt"] {
+        for (trust, weight) in bm25(job, &[]) {
+            assert_eq!(trust, 1.0, "{job}: a posting's bm25 trust");
+            assert!((weight - configured).abs() < 1e-6, "{job}: weight {weight}");
+        }
+    }
+}
+
 /// Each result's BM25 by profile id, from `query --format json` of `job` in `dir`.
 fn bm25_by_profile(dir: &Path, job: &str, extra: &[&str]) -> BTreeMap<String, f64> {
     let mut args = vec!["query", "--format", "json"];

@@ -83,6 +83,7 @@ pub struct Fingerprint {
     /// The index schema version this build reads.
     pub schema: u32,
     /// The weights ranked with (the engine's or the options').
+    #[serde(deserialize_with = "recorded_weights")]
     pub weights: Weights,
     /// SHA-256 of the skill taxonomy in use (built-in and any extension file), hex.
     pub taxonomy: String,
@@ -187,6 +188,27 @@ pub(crate) fn fingerprint_of(
     f
 }
 
+/// Weights as a record holds them. A record written before `title_bm25` existed ranked a
+/// job that is a title alone as a posting, so a missing `title_bm25` reads as 1 there (a
+/// weights file's missing key takes today's default instead).
+fn recorded_weights<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Weights, D::Error> {
+    let mut v = serde_json::Value::deserialize(d)?;
+    if let Some(m) = v.as_object_mut() {
+        m.entry("title_bm25").or_insert(1.0.into());
+    }
+    serde_json::from_value(v).map_err(serde::de::Error::custom)
+}
+
+fn recorded_options_weights<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<Weights>, D::Error> {
+    #[derive(Deserialize)]
+    struct Recorded(#[serde(deserialize_with = "recorded_weights")] Weights);
+    Ok(Option::<Recorded>::deserialize(d)?.map(|Recorded(w)| w))
+}
+
 /// The options of a ranking, as recorded: what `replay` ranks with again.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OptionsRecord {
@@ -207,6 +229,7 @@ pub struct OptionsRecord {
     /// [`RankOptions::exclude`].
     pub exclude: Vec<String>,
     /// [`RankOptions::weights`], when the options set them.
+    #[serde(default, deserialize_with = "recorded_options_weights")]
     pub weights: Option<Weights>,
     /// [`RankOptions::feedback`]: profiles, terms, weight.
     pub feedback: Option<(usize, usize, f32)>,
@@ -473,5 +496,28 @@ mod tests {
         assert_eq!(rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(951_782_400, 5), "2000-02-29T00:00:00.005Z");
         assert_eq!(rfc3339(1_796_156_103, 123), "2026-12-01T20:15:03.123Z");
+    }
+
+    #[test]
+    fn a_record_from_before_title_bm25_ranked_titles_as_postings() {
+        let f = fingerprint_of(&Weights::default(), "t".into(), "v".into(), (0, 0));
+        let mut v = serde_json::to_value(&f).unwrap();
+        let read =
+            |v: &serde_json::Value| -> Fingerprint { serde_json::from_value(v.clone()).unwrap() };
+        assert_eq!(read(&v), f, "a record round-trips");
+        v["weights"].as_object_mut().unwrap().remove("title_bm25");
+        assert_eq!(read(&v).weights.title_bm25, 1.0);
+        assert_eq!(read(&v).weights.bm25, f.weights.bm25);
+
+        let options = |weights: serde_json::Value| -> Option<Weights> {
+            let mut o = serde_json::to_value(OptionsRecord::from(&RankOptions::default())).unwrap();
+            o["weights"] = weights;
+            serde_json::from_value::<OptionsRecord>(o).unwrap().weights
+        };
+        assert_eq!(options(serde_json::Value::Null), None);
+        let old = options(serde_json::json!({"bm25": 0.5}));
+        assert_eq!(old.map(|w| (w.bm25, w.title_bm25)), Some((0.5, 1.0)));
+        let new = options(serde_json::json!({"title_bm25": 0.3}));
+        assert_eq!(new.map(|w| w.title_bm25), Some(0.3));
     }
 }

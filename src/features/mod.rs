@@ -30,7 +30,7 @@ use crate::job::Job;
 use crate::profile::ProfileFacts;
 
 pub(crate) use semantic::scaled as semantic_scaled;
-pub use weights::{TEXT_GATE, Weights};
+pub use weights::{TEXT_GATE, TITLE_BM25, Weights};
 
 /// One scoring feature.
 ///
@@ -96,6 +96,11 @@ pub struct JobContext<'a> {
     /// The share of their weight the skill features get for this job
     /// (`skill_trust` of its recognised required and preferred skills).
     pub skill_trust: f32,
+    /// The share of its weight BM25 gets for this job: [`Weights::title_bm25`] for a
+    /// job that is a title alone ([`Job::is_title_only`]), else 1.
+    ///
+    /// [`Weights::title_bm25`]: crate::Weights::title_bm25
+    pub text_trust: f32,
     /// Whether the job's text has a vector to compare profiles' with (the `semantic`
     /// feature applies).
     pub semantic: bool,

@@ -66,6 +66,15 @@ pub struct Weights {
     /// fit features count in proportion, in [0, 1]. Not a feature weight: it is outside
     /// the sum. By default, 0.4 ([`TEXT_GATE`]); 0 turns the gate off.
     pub text_gate: f32,
+    /// The share of its weight BM25 keeps for a job that is a title alone
+    /// ([`Job::is_title_only`](crate::Job::is_title_only)), in [0, 1]: two or three words
+    /// shared with a profile's title are weak text evidence ("técnico" and "de" match
+    /// every técnico de …; enfermero and enfermera match nothing), while the title
+    /// features and the encoder read the title whole. Not a feature weight: it scales
+    /// bm25's (shown as the feature's `trust`). By default, fitted by
+    /// `scripts/fit_weights.py` with the others ([`TITLE_BM25`]); 1 counts BM25 as for a
+    /// posting.
+    pub title_bm25: f32,
 }
 
 impl Default for Weights {
@@ -82,6 +91,7 @@ impl Default for Weights {
             semantic: 0.09,
             semantic_title: 0.06,
             text_gate: TEXT_GATE,
+            title_bm25: TITLE_BM25,
         }
     }
 }
@@ -91,6 +101,15 @@ impl Default for Weights {
 /// the gate; higher, the résumé categories, whose relevant résumés often match the query
 /// text weakly, start to lose.
 pub const TEXT_GATE: f32 = 0.4;
+
+/// The default [`Weights::title_bm25`]. Fitted by `scripts/fit_weights.py --fit
+/// title_bm25` with every other weight kept (docs/QUALITY.md, session 20): 0.1 in four
+/// of five cross-validation folds (0.2 in the fifth), on the English title sets and on
+/// hand-written Spanish, French, German and Portuguese training title sets whose
+/// occupations the evaluation sets do not have. Lower, Spanish and Portuguese titles
+/// gain; the English ESCO/O*NET title pairs, which BM25 with English stemming reads
+/// well, lose.
+pub const TITLE_BM25: f32 = 0.1;
 
 impl Weights {
     /// Weights with only BM25: the plain text-relevance ranking.
@@ -107,6 +126,7 @@ impl Weights {
             semantic: 0.0,
             semantic_title: 0.0,
             text_gate: 0.0,
+            title_bm25: 1.0,
         }
     }
 
@@ -194,6 +214,9 @@ impl Weights {
         }
         if !(0.0..=1.0).contains(&self.text_gate) {
             return Err("text_gate must be between 0 and 1".into());
+        }
+        if !(0.0..=1.0).contains(&self.title_bm25) {
+            return Err("title_bm25 must be between 0 and 1".into());
         }
         Ok(())
     }
