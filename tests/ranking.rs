@@ -646,6 +646,18 @@ fn a_job_that_is_a_title_alone_counts_bm25_at_its_title_share() {
             assert!((weight - configured).abs() < 1e-6, "{job}: weight {weight}");
         }
     }
+    // The table says why, under each result.
+    let why = format!("bm25 ×{share:.2} (the job is a title alone)");
+    let table = ok(
+        ws.path(),
+        &["query", "--top", "5", "--explain", "one-line/title-es.txt"],
+    );
+    assert_eq!(table.matches(&why).count(), 5, "{table}");
+    let table = ok(
+        ws.path(),
+        &["query", "--top", "5", "--explain", "one-line/posting.txt"],
+    );
+    assert!(!table.contains("title alone"), "{table}");
 }
 
 /// Each result's BM25 by profile id, from `query --format json` of `job` in `dir`.

@@ -157,8 +157,38 @@ pub fn write_explained(w: &mut dyn Write, ranking: &Ranking) -> io::Result<()> {
             })
             .collect();
         writeln!(w, "     features: {}", parts.join(" | "))?;
+        let discounts = discounts(e);
+        if !discounts.is_empty() {
+            writeln!(w, "     weights:  {}", discounts.join(" · "))?;
+        }
     }
     Ok(())
+}
+
+/// Why some weights above are less than configured, in words: BM25 for a job that is a
+/// title alone, the skill features for a job that names few skills, the fit features
+/// below the text gate.
+fn discounts(e: &crate::rank::Explanation) -> Vec<String> {
+    let trust = |name: &str| {
+        e.features
+            .iter()
+            .find(|f| f.name == name && f.value.is_some())
+            .map(|f| f.trust)
+    };
+    let mut out = Vec::new();
+    if let Some(t) = trust("bm25").filter(|&t| t < 1.0) {
+        out.push(format!("bm25 ×{t:.2} (the job is a title alone)"));
+    }
+    if let Some(t) = trust("required_skills").filter(|&t| t < 1.0) {
+        out.push(format!("skills ×{t:.2} (the job names few skills)"));
+    }
+    if e.gate < 1.0 {
+        out.push(format!(
+            "fit features ×{:.2} (little text, skill or meaning evidence)",
+            e.gate
+        ));
+    }
+    out
 }
 
 /// One JSON document for one ranking (pretty-printed).
