@@ -235,6 +235,8 @@ mod tests {
         );
         assert!(Weights::from_toml("bm25 = -1").is_err());
         assert!(Weights::from_toml("text_gate = 1.5").is_err());
+        assert!(Weights::from_toml("title_bm25 = 1.5").is_err());
+        assert!(Weights::from_toml("title_bm25 = -0.1").is_err());
         assert!(Weights::from_toml("bm25 = 0\nrequired_skills = 0\npreferred_skills = 0\nrelated_skills = 0\ntitle = 0\nyears = 0\neducation = 0\nlocation = 0\nsemantic = 0\nsemantic_title = 0").is_err());
     }
 
@@ -249,6 +251,18 @@ mod tests {
         assert_eq!(off.gate(0.01), 1.0);
         let no_text = Weights::from_toml("bm25 = 0").unwrap();
         assert_eq!(no_text.gate(0.01), 1.0);
+    }
+
+    #[test]
+    fn the_weights_files_say_what_they_claim() {
+        // data/weights-semantic.toml names the defaults.
+        let named = Weights::from_toml(include_str!("../../data/weights-semantic.toml"));
+        assert_eq!(named.unwrap(), Weights::default());
+        // data/weights-lexical.toml matches as before the encoder: no semantic weight,
+        // BM25 in full for a title.
+        let lexical = Weights::from_toml(include_str!("../../data/weights-lexical.toml")).unwrap();
+        assert_eq!((lexical.semantic, lexical.semantic_title), (0.0, 0.0));
+        assert_eq!(lexical.title_bm25, 1.0);
     }
 
     #[test]
