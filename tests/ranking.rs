@@ -24,7 +24,9 @@
 //!    job title's distinctive word beats one sharing only words every headline has, in a
 //!    language matcher has no vocabulary for.
 //! 10. The text gate: a result whose evidence (normalised BM25, or required-skill
-//!     coverage times the job's skill trust) is below `text_gate` gets its fit features
+//!     coverage times the job's skill trust, or — for a profile written in another
+//!     language than the job — its nearness against the nearest candidate's) is below
+//!     `text_gate` gets its fit features
 //!     at that share of their weight (bm25 keeps its own), and no more points than with
 //!     the gate off; results above it are scored as with the gate off. (Property 1 is
 //!     the gate's other side: the seed's text hardly matches the Chinese job, and only
@@ -35,6 +37,9 @@
 //! 12. BM25's length normalisation follows the job's length: for a long posting, a
 //!     profile that matches its words among many others loses more to one that matches
 //!     them briefly than with `--fixed-b`; for a title-length job the two agree.
+//! 13. A job that is a title alone counts BM25 at `title_bm25` of its weight (its trust
+//!     in the explanation, and a `weights:` line under `--explain` says so); a one-line
+//!     posting and a bundled posting count it whole.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -555,20 +560,44 @@ fn fit_features_count_in_proportion_below_the_text_gate() {
             .as_f64()
             .unwrap()
     };
-    // Meaning is evidence too: a profile as near the job as the nearest candidate.
+    // Meaning is evidence too where words cannot meet: a profile written in another
+    // language than the (English) job, as near the job as the nearest candidate.
     let max_semantic = gated
         .values()
         .map(|g| feature(g, "semantic", "value"))
         .fold(0.0, f64::max);
     assert!(max_semantic > 0.0, "the job has no vector");
-    let mut below = 0;
+    let written_in = |id: &str| -> String {
+        let file = std::fs::read_dir(ws.path().join("corpus/profiles"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_stem().is_some_and(|s| s == id))
+            .unwrap();
+        let parsed = ok(
+            ws.path(),
+            &["parse", "--format", "json", file.to_str().unwrap()],
+        );
+        let v: serde_json::Value = serde_json::from_str(&parsed).unwrap();
+        v["written_in"].as_str().unwrap().to_string()
+    };
+    let (mut below, mut by_meaning, mut not_by_meaning) = (0, 0, 0);
     for (id, g) in &gated {
         let o = &off[id];
         let text = feature(g, "bm25", "value");
         let trust = feature(o, "required_skills", "weight") / default_required;
         let skills = feature(o, "required_skills", "value") * trust;
         let meaning = feature(g, "semantic", "value") / max_semantic;
-        let share = (text.max(skills).max(meaning) / matcher::TEXT_GATE as f64).min(1.0);
+        let mut evidence = text.max(skills);
+        if meaning > evidence {
+            // Only here does the profile's language decide.
+            if written_in(id) != "en" {
+                evidence = meaning;
+                by_meaning += 1;
+            } else {
+                not_by_meaning += 1;
+            }
+        }
+        let share = (evidence / matcher::TEXT_GATE as f64).min(1.0);
         below += usize::from(share < 1.0);
         assert_eq!(feature(g, "bm25", "weight"), feature(o, "bm25", "weight"));
         for name in ["required_skills", "title", "education"] {
@@ -588,6 +617,10 @@ fn fit_features_count_in_proportion_below_the_text_gate() {
     assert!(
         below > 0,
         "no result fell below the gate: the test shows nothing"
+    );
+    assert!(
+        by_meaning > 0 && not_by_meaning > 0,
+        "meaning decided {by_meaning} and was left out {not_by_meaning} times: the test shows nothing"
     );
 }
 

@@ -62,6 +62,9 @@ fn role_words(titles_tsv: &str) -> HashSet<String> {
         .collect()
 }
 
+/// How many letters [`Lexicon::written_in`] reads to weigh Han against the others.
+const WRITTEN_IN_LETTERS: usize = 4000;
+
 impl Lexicon {
     /// The vocabularies shipped with matcher (`data/taxonomy/skills.tsv`,
     /// `data/taxonomy/titles.tsv`, `data/places.tsv`).
@@ -119,6 +122,28 @@ impl Lexicon {
         self.languages.detect(text) == 0
     }
 
+    /// The language `text` is written in, as an ISO 639-1 code: `zh` when at least 3 in
+    /// 10 of its first letters are Han (a Chinese résumé names its tools in English),
+    /// else the language its function words tell (English unless another clearly wins;
+    /// a bare title is English). Ranking compares a job's and a profile's: where they
+    /// differ, words cannot meet and meaning is evidence.
+    pub(crate) fn written_in(&self, text: &str) -> &'static str {
+        let (mut han, mut letters) = (0usize, 0usize);
+        for c in text
+            .chars()
+            .filter(|c| c.is_alphabetic())
+            .take(WRITTEN_IN_LETTERS)
+        {
+            letters += 1;
+            han += usize::from(is_han(c));
+        }
+        if han * 10 >= letters * 3 && han > 0 {
+            "zh"
+        } else {
+            self.languages.code(self.languages.detect(text))
+        }
+    }
+
     /// What a holder of these titles does, as occupations: each of `titles` (the title
     /// as written, its normalised names) read on its own and the readings averaged, so
     /// that a Chinese title known to the title vocabulary is read through its English
@@ -146,3 +171,24 @@ pub(crate) fn bm25_idf(docs: f32, df: f32) -> f32 {
 
 pub use tokenizer::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
 pub(crate) use tokenizer::{folded, is_han};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_written_in_chinese_when_a_good_share_of_its_letters_are_han() {
+        let lexicon = Lexicon::builtin();
+        // A Chinese résumé names its tools in English: still Chinese.
+        let zh = "熟悉 Kubernetes、Kafka 和 RocketMQ，5年以上后端开发经验，负责消息队列平台";
+        assert_eq!(lexicon.written_in(zh), "zh");
+        // An English résumé with a Chinese name or school in it: English.
+        let en = "Backend engineer at 腾讯, five years of Kafka and Kubernetes in production";
+        assert_eq!(lexicon.written_in(en), "en");
+        let es = "Buscamos un desarrollador con experiencia en la nube y en los sistemas de pago";
+        assert_eq!(lexicon.written_in(es), "es");
+        // A bare title, and nothing: English, the default.
+        assert_eq!(lexicon.written_in("Analista de datos"), "en");
+        assert_eq!(lexicon.written_in(""), "en");
+    }
+}

@@ -86,6 +86,8 @@ pub struct JobContext<'a> {
     pub max_bm25: f32,
     /// The best `semantic` value among the candidates (the gate's meaning evidence).
     pub max_semantic: f32,
+    /// Whether the job is a title alone ([`Job::is_title_only`]).
+    pub title_only: bool,
     /// The job title's analyzer terms.
     pub title_terms: HashSet<String>,
     /// The weight of a title or headline term in title overlap: its idf among the

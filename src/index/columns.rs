@@ -131,6 +131,7 @@ mod tests {
             titles: vec!["architect".into()],
             occupations: crate::analysis::Occupations(vec![(3, 0.75), (4100, 0.25)]),
             location: Some("Shanghai".into()),
+            written_in: "zh".into(),
         };
         let r = RescoreFacts::new(
             "a",

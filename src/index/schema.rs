@@ -19,7 +19,7 @@ use crate::analysis::phrases::is_han_phrase;
 use crate::analysis::{OccupationId, Occupations, TOKENIZER_NAME};
 
 /// The version of what an index holds. An index with another version is refused.
-pub const SCHEMA_VERSION: u32 = 13;
+pub const SCHEMA_VERSION: u32 = 14;
 
 /// The fields of the profile index.
 #[derive(Clone, Copy, Debug)]

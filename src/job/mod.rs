@@ -53,6 +53,9 @@ pub struct Job {
     /// Where the job is (normalised place name; "Remote" for remote jobs).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
+    /// The language the posting is written in, as a profile's
+    /// ([`Profile::written_in`](crate::Profile::written_in)).
+    pub written_in: &'static str,
     /// The posting's flattened text.
     #[serde(skip)]
     pub text: String,
@@ -296,6 +299,7 @@ impl Job {
             titles,
             occupations,
             location,
+            written_in: lexicon.written_in(&text),
             text,
             source: None,
         }

@@ -194,6 +194,8 @@ pub struct ProfileFacts {
     pub occupations: Occupations,
     /// Normalised location.
     pub location: Option<String>,
+    /// The language the profile is written in ([`Profile::written_in`]).
+    pub written_in: String,
 }
 
 /// Canonical names of a vocabulary's entries mentioned in `text`, first mention first.
@@ -365,6 +367,10 @@ pub struct Profile {
     pub location: Option<String>,
     /// Languages the candidate names (English, 日语, CET-6 …).
     pub languages: Vec<String>,
+    /// The language the résumé is written in (ISO 639-1: `zh` when a good share of its
+    /// letters are Han, else what its function words tell; English by default): where a
+    /// job's differs, the two share few words and ranking counts meaning as evidence.
+    pub written_in: &'static str,
     /// Certifications, as written (one per line that states one).
     pub certifications: Vec<String>,
     /// Personal data, kept apart from everything that ranks.
@@ -455,6 +461,7 @@ impl Profile {
         // age) can never become a fact that ranks.
         let skills = skills_in(&ranking_text, &lexicon.skills);
         let english = lexicon.is_english(&ranking_text);
+        let written_in = lexicon.written_in(&ranking_text);
         let mut titles = titles_in(headline.as_deref().unwrap_or(""), &lexicon.titles, english);
         // Titles stand at the start of lines (headers, "Company, Title, 2019-2021",
         // "2014年，作为…高级开发工程师/架构师"); deep in narrative sentences title words
@@ -540,6 +547,7 @@ impl Profile {
             positions,
             location,
             languages,
+            written_in,
             certifications,
             personal,
             text,
@@ -557,6 +565,7 @@ impl Profile {
             titles: self.titles.clone(),
             occupations: self.occupations.clone(),
             location: self.location.clone(),
+            written_in: self.written_in.to_string(),
         }
     }
 

@@ -82,8 +82,10 @@ pub struct Match {
 pub struct Explanation {
     /// Each feature's value, weight and contribution to the score, in a fixed order.
     pub features: Vec<FeatureScore>,
-    /// The evidence of relevance the text gate judges: the better of the normalised BM25
-    /// and the trusted required-skill coverage ([`Weights::text_gate`](crate::Weights::text_gate)).
+    /// The evidence of relevance the text gate judges: the best of the normalised BM25,
+    /// the trusted required-skill coverage and — for a profile written in another
+    /// language than the job, or a job that is a title alone — the semantic similarity
+    /// against the nearest candidate's ([`Weights::text_gate`](crate::Weights::text_gate)).
     pub evidence: f32,
     /// The share of their weight the gated features get for this candidate: 1 at or
     /// above the text gate, `evidence / text_gate` below. With `evidence`, each
@@ -608,6 +610,7 @@ impl Ranker<'_> {
             job,
             lexicon: self.lexicon,
             skill_trust: features::skill_trust(required.len() + preferred.len()),
+            title_only: job.is_title_only(),
             text_trust: if job.is_title_only() {
                 self.weights.title_bm25
             } else {
@@ -679,10 +682,15 @@ impl Ranker<'_> {
         // words but every skill.
         let text = value("bm25").unwrap_or(1.0);
         let skills = value("required_skills").unwrap_or(0.0) * ctx.skill_trust;
-        // And meaning: a profile as near the job as the nearest candidate is, in any
-        // language, is as much evidence as the best text match.
+        // And meaning, where words cannot meet: a profile written in another language
+        // than the job, or any profile for a job that is a title alone, as near the job
+        // as the nearest candidate is, is as much evidence as the best text match. Within
+        // one language a posting's words are the evidence: an encoder reads every
+        // executive's biography as near a short 招聘 posting, and counting that opened
+        // the gate to all of them (docs/QUALITY.md, session 20).
+        let words_cannot_meet = ctx.title_only || c.facts.written_in != ctx.job.written_in;
         let meaning = match (self.weights.semantic > 0.0, value("semantic")) {
-            (true, Some(v)) if ctx.max_semantic > 0.0 => v / ctx.max_semantic,
+            (true, Some(v)) if ctx.max_semantic > 0.0 && words_cannot_meet => v / ctx.max_semantic,
             _ => 0.0,
         };
         let evidence = text.max(skills).max(meaning);
