@@ -147,10 +147,11 @@ impl Heading {
 
 impl Job {
     /// Whether the job is a title and nothing else: its text is one line, its title, and
-    /// not a sentence (no clause punctuation: `:`, `;`, `。`, `！`, a full stop before
-    /// more words). A recruiter's search for "Java developer" and a title to normalise
-    /// are; "Hiring: Chairman. A master's degree." and 招聘：董事长，要求本科学历。 are
-    /// postings, however short. Its few words are weak text evidence, so BM25 counts
+    /// not a sentence (no clause punctuation: `：`, `;`, `。`, `！`, a `:` or a full stop
+    /// before more words). A recruiter's search for "Java developer", a title to
+    /// normalise and a German "Bauleiter:in (m/w/d)" are; "Data engineer: Spark and
+    /// Kafka", "Chairman. A master's degree." and 招聘：董事长，要求本科学历。 are postings,
+    /// however short. Its few words are weak text evidence, so BM25 counts
     /// for less beside the features that read the title whole
     /// ([`Weights::title_bm25`](crate::Weights::title_bm25)).
     ///
@@ -161,15 +162,19 @@ impl Job {
     /// assert!(job("ingeniero/a de caminos (ICCP) - proyectos de carreteras").is_title_only());
     /// assert!(job("资深Java后端开发（Spring Cloud）").is_title_only());
     /// assert!(!job("招聘：董事长，要求本科及以上学历。").is_title_only());
+    /// assert!(job("Bauleiter:in Hochbau (m/w/d)").is_title_only());
+    /// assert!(!job("Data engineer: Spark and Kafka").is_title_only());
     /// assert!(!job("Backend engineer\nFive years of Kafka.").is_title_only());
     /// ```
     pub fn is_title_only(&self) -> bool {
-        const CLAUSE: [char; 10] = [':', '：', ';', '；', '。', '！', '？', '!', '?', '\n'];
+        const CLAUSE: [char; 9] = ['：', ';', '；', '。', '！', '？', '!', '?', '\n'];
         let text = self.text.trim();
         !self.title.trim().is_empty()
             && text == self.title.trim()
             && !text.contains(CLAUSE)
             && !text.contains(". ")
+            && !text.contains(": ")
+            && !text.ends_with(':')
     }
 
     /// Parse a job description from flattened text.
