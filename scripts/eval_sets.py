@@ -480,18 +480,24 @@ def build_titles_zh(out, log):
     log("  families: " + ", ".join(f"{k} {v}" for k, v in sorted(per_family.items())))
 
 
+def title_rows(src):
+    """The data rows of a titles.tsv, after its comment lines and header: (line number,
+    line) pairs."""
+    with open(src, encoding="utf-8") as f:
+        rows = [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
+                if l.strip() and not l.startswith("#")]
+    return rows[1:]
+
+
 def build_titles_lang(lang, out, log, src=None, name=None):
     """titles-es / titles-de from data/eval/titles-LANG/titles.tsv (see the docstring).
     scripts/train_sets.py builds its hand-written training title sets with it too, from
     data/train/titles-LANG/titles.tsv (`src`) as `name`. Returns the occupation keys."""
     name = name or f"titles-{lang}"
     src = src or ROOT / f"data/eval/{name}/titles.tsv"
-    with open(src, encoding="utf-8") as f:
-        rows = [(n, l.rstrip("\n")) for n, l in enumerate(f, 1)
-                if l.strip() and not l.startswith("#")]
     docs, queries, qrels, family, errors = {}, [], {}, {}, []
     seen_titles, seen_queries = set(), set()
-    for n, line in rows[1:]:
+    for n, line in title_rows(src):
         fields = line.split("\t")
         if len(fields) != 4:
             errors.append(f"{src}: line {n}: expected occupation, family, corpus, queries")

@@ -178,9 +178,7 @@ def hand_titles_sets(out, quiet):
     held = set()
     for lang in ("es", "de"):
         src = ROOT / f"data/eval/titles-{lang}/titles.tsv"
-        for line in src.read_text(encoding="utf-8").splitlines()[2:]:
-            if line.strip():
-                held.add(line.split("\t", 1)[0].strip())
+        held |= {line.split("\t", 1)[0].strip() for _, line in eval_sets.title_rows(src)}
     built = {}
     for lang in TITLE_LANGS:
         name = f"titles-train-{lang}"

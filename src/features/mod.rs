@@ -86,7 +86,11 @@ pub struct JobContext<'a> {
     pub max_bm25: f32,
     /// The best `semantic` value among the candidates (the gate's meaning evidence).
     pub max_semantic: f32,
-    /// Whether the job is a title alone ([`Job::is_title_only`]).
+    /// Whether the job is a title alone ([`Job::is_title_only`]): BM25 then gets
+    /// [`Weights::title_bm25`] of its weight, and meaning counts as gate evidence for
+    /// every profile.
+    ///
+    /// [`Weights::title_bm25`]: crate::Weights::title_bm25
     pub title_only: bool,
     /// The job title's analyzer terms.
     pub title_terms: HashSet<String>,
@@ -98,11 +102,6 @@ pub struct JobContext<'a> {
     /// The share of their weight the skill features get for this job
     /// (`skill_trust` of its recognised required and preferred skills).
     pub skill_trust: f32,
-    /// The share of its weight BM25 gets for this job: [`Weights::title_bm25`] for a
-    /// job that is a title alone ([`Job::is_title_only`]), else 1.
-    ///
-    /// [`Weights::title_bm25`]: crate::Weights::title_bm25
-    pub text_trust: f32,
     /// Whether the job's text has a vector to compare profiles' with (the `semantic`
     /// feature applies).
     pub semantic: bool,

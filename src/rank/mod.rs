@@ -611,11 +611,6 @@ impl Ranker<'_> {
             lexicon: self.lexicon,
             skill_trust: features::skill_trust(required.len() + preferred.len()),
             title_only: job.is_title_only(),
-            text_trust: if job.is_title_only() {
-                self.weights.title_bm25
-            } else {
-                1.0
-            },
             required,
             preferred,
             max_bm25: candidates.iter().map(|c| c.bm25).fold(0.0, f32::max),
@@ -650,8 +645,8 @@ impl Ranker<'_> {
             .map(|f| {
                 let trust = if features::is_skill_feature(f.name()) {
                     ctx.skill_trust
-                } else if f.name() == "bm25" {
-                    ctx.text_trust
+                } else if f.name() == "bm25" && ctx.title_only {
+                    self.weights.title_bm25
                 } else {
                     1.0
                 };
