@@ -56,6 +56,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(v) => v.parse()?,
         None => matcher::DEFAULT_EMBED_TOKENS,
     };
+    // MATCHER_DENSE_EXACT=1: nearest neighbours by every profile's exact cosine
+    // (RankOptions::dense_exact).
+    let dense_exact = std::env::var("MATCHER_DENSE_EXACT").ok().as_deref() == Some("1");
     let start = Instant::now();
     let m = Matcher::builder()
         .index_dir(index)
@@ -74,8 +77,35 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         feedback: feedback.clone(),
         semantic,
         dense_feedback: dense_feedback.clone(),
+        dense_exact,
         ..RankOptions::default()
     };
+    // MATCHER_AGREEMENT=1: first, how far the sign pre-scan's top 10 agrees with the
+    // exact scan's, over every job (on stderr).
+    if std::env::var("MATCHER_AGREEMENT").ok().as_deref() == Some("1") {
+        let exact = RankOptions {
+            dense_exact: true,
+            ..options.clone()
+        };
+        let prescan = RankOptions {
+            dense_exact: false,
+            ..options.clone()
+        };
+        let (mut same, mut shared) = (0usize, 0usize);
+        for job in &jobs {
+            let ids = |o: &RankOptions| -> Result<Vec<String>, matcher::Error> {
+                Ok(m.rank(job, o)?.results.into_iter().map(|r| r.id).collect())
+            };
+            let (a, b) = (ids(&exact)?, ids(&prescan)?);
+            same += usize::from(a == b);
+            shared += a.iter().filter(|id| b.contains(id)).count();
+        }
+        eprintln!(
+            "{{\"jobs\": {}, \"same_top10\": {same}, \"shared_in_top10\": {:.4}}}",
+            jobs.len(),
+            shared as f64 / (10 * jobs.len()).max(1) as f64
+        );
+    }
     let first = Instant::now();
     m.rank(&jobs[0], &options)?;
     let first_query = first.elapsed().as_secs_f64();

@@ -278,6 +278,15 @@ pub enum DocKind {
     Job,
 }
 
+/// What a ranking's search by meaning found: the job's vectors, the segments' vectors
+/// they were compared with, and the nearest profiles.
+#[derive(Default)]
+struct Meaning {
+    job_vectors: JobVectors,
+    vectors: Vec<Arc<index::SegmentVectors>>,
+    near: Vec<(f32, DocAddress)>,
+}
+
 /// The matching engine.
 pub struct Matcher {
     config: MatcherBuilder,
@@ -715,70 +724,86 @@ impl Matcher {
             terms.keep_within(&searcher, &store.fields, budget);
         }
         let depth = options.depth();
-        let mut searched = terms.clone();
-        if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
-            // The first search only has to find `feedback.profiles` good matches: on a big
-            // index it goes with a quarter of the postings budget.
-            let mut lean = terms.clone();
-            // Nor does it search phrases: the profiles it finds are read for the words
-            // they share, and those that repeat the posting's wording are alike. With
-            // phrases here too, talentclef26 falls from 0.8932 to 0.8889 and the
-            // categories stay (0.8663 → 0.8660); only the generated 10k set gains
-            // (0.5946 → 0.5988; docs/QUALITY.md, session 11).
-            lean.phrases.clear();
-            if let Some(budget) = options.max_postings.filter(|&b| b > 0) {
-                lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
-            }
-            let first = retrieve::top_documents(
-                &searcher,
-                &store.fields,
-                &lean,
-                &must_have,
-                feedback.profiles,
-            )?;
-            // Fewer matches than that are no consensus to learn from, and a search for a
-            // rare word should find what has it, not what resembles it.
-            if first.len() == feedback.profiles {
-                self.install(|| {
-                    searched.add_feedback(
-                        &searcher,
-                        &store.fields,
-                        &first,
-                        feedback,
-                        self.pool.is_some(),
-                    )
-                })?;
-                if let Some(budget) = options.max_postings {
-                    searched.keep_within(&searcher, &store.fields, budget);
-                }
-            }
-        }
-        let mut candidates =
-            retrieve::top_documents(&searcher, &store.fields, &searched, &must_have, depth)?;
         // The nearest profiles by meaning join BM25's, so that a profile sharing no word
         // with the job (another language) is re-scored too; those BM25 did not find come
         // with a BM25 of 0. Only when a semantic feature has a weight: BM25 alone stays
         // plain BM25.
         let semantic = options.semantic
             && (ranker.weights.semantic > 0.0 || ranker.weights.semantic_title > 0.0);
-        let mut job_vectors = match semantic {
-            true => self.job_vectors(job),
-            false => JobVectors::default(),
-        };
-        let vectors = match semantic {
-            true => self.vectors.of(&searcher)?,
-            false => Vec::new(),
-        };
-        if semantic {
-            let near = self.install(|| {
-                retrieve::nearest(
+        // Words and meaning are searched side by side: BM25's search is one thread's
+        // work, and the encoder and the nearest-neighbour scan fill the other core.
+        let by_words = || -> Result<Vec<(f32, DocAddress)>> {
+            let mut searched = terms.clone();
+            if let Some(feedback) = options.feedback.as_ref().filter(|f| f.profiles > 0) {
+                // The first search only has to find `feedback.profiles` good matches: on a big
+                // index it goes with a quarter of the postings budget.
+                let mut lean = terms.clone();
+                // Nor does it search phrases: the profiles it finds are read for the words
+                // they share, and those that repeat the posting's wording are alike. With
+                // phrases here too, talentclef26 falls from 0.8932 to 0.8889 and the
+                // categories stay (0.8663 → 0.8660); only the generated 10k set gains
+                // (0.5946 → 0.5988; docs/QUALITY.md, session 11).
+                lean.phrases.clear();
+                if let Some(budget) = options.max_postings.filter(|&b| b > 0) {
+                    lean.keep_within(&searcher, &store.fields, (budget / 4).max(1));
+                }
+                let first = retrieve::top_documents(
                     &searcher,
-                    &vectors,
-                    &job_vectors,
-                    options.dense_depth(),
-                    self.pool.is_some(),
-                )
-            });
+                    &store.fields,
+                    &lean,
+                    &must_have,
+                    feedback.profiles,
+                )?;
+                // Fewer matches than that are no consensus to learn from, and a search for a
+                // rare word should find what has it, not what resembles it.
+                if first.len() == feedback.profiles {
+                    self.install(|| {
+                        searched.add_feedback(
+                            &searcher,
+                            &store.fields,
+                            &first,
+                            feedback,
+                            self.pool.is_some(),
+                        )
+                    })?;
+                    if let Some(budget) = options.max_postings {
+                        searched.keep_within(&searcher, &store.fields, budget);
+                    }
+                }
+            }
+            retrieve::top_documents(&searcher, &store.fields, &searched, &must_have, depth)
+        };
+        let by_meaning = || -> Result<Meaning> {
+            if !semantic {
+                return Ok(Meaning::default());
+            }
+            let job_vectors = self.job_vectors(job);
+            let vectors = self.vectors.of(&searcher)?;
+            let near = retrieve::nearest(
+                &searcher,
+                &vectors,
+                &job_vectors,
+                options.dense_depth(),
+                self.pool.is_some(),
+                options.dense_exact,
+            );
+            Ok(Meaning {
+                job_vectors,
+                vectors,
+                near,
+            })
+        };
+        let (candidates, meaning) = match &self.pool {
+            Some(pool) => pool.install(|| rayon::join(by_words, by_meaning)),
+            None => (by_words(), by_meaning()),
+        };
+        let mut candidates = candidates?;
+        let Meaning {
+            mut job_vectors,
+            vectors,
+            near,
+        } = meaning?;
+        if semantic {
             // Feedback by meaning: the candidates stay those the job's own vectors found;
             // the moved text vector scores them.
             if let Some(feedback) = options.dense_feedback.as_ref().filter(|f| f.profiles > 0) {

@@ -276,6 +276,10 @@ struct RankArgs {
     /// as --depth).
     #[arg(long, value_name = "N")]
     dense_depth: Option<usize>,
+    /// Find those candidates by every profile's exact cosine (by default the vectors'
+    /// signs pick the likely nearest first, and only those are scored exactly).
+    #[arg(long)]
+    exact_dense: bool,
     /// Score meaning with the job's own text vector (by default it is moved toward the
     /// 3 profiles nearest it first: feedback by meaning).
     #[arg(long)]
@@ -299,6 +303,7 @@ impl RankArgs {
             adaptive_b: !self.fixed_b && !bm25_only,
             semantic: !self.no_semantic && !bm25_only,
             dense_depth: self.dense_depth,
+            dense_exact: self.exact_dense,
             dense_feedback: (!self.no_dense_feedback && !bm25_only)
                 .then(matcher::DenseFeedback::default),
             top: self.top,

@@ -243,6 +243,10 @@ pub struct OptionsRecord {
     /// [`RankOptions::dense_depth`].
     #[serde(default)]
     pub dense_depth: Option<usize>,
+    /// [`RankOptions::dense_exact`]. A record from before it had the exact scan, and
+    /// is replayed with it.
+    #[serde(default = "yes")]
+    pub dense_exact: bool,
     /// [`RankOptions::dense_feedback`]: profiles, weight. A record from before it had
     /// none, and is replayed without.
     #[serde(default)]
@@ -272,6 +276,7 @@ impl From<&RankOptions> for OptionsRecord {
             adaptive_b: o.adaptive_b,
             semantic: o.semantic,
             dense_depth: o.dense_depth,
+            dense_exact: o.dense_exact,
             dense_feedback: o.dense_feedback.as_ref().map(|f| (f.profiles, f.weight)),
             blind: o.blind,
         }
@@ -299,6 +304,7 @@ impl From<&OptionsRecord> for RankOptions {
             adaptive_b: o.adaptive_b,
             semantic: o.semantic,
             dense_depth: o.dense_depth,
+            dense_exact: o.dense_exact,
             dense_feedback: o
                 .dense_feedback
                 .map(|(profiles, weight)| DenseFeedback { profiles, weight }),

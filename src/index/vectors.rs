@@ -147,6 +147,35 @@ impl ProfileVectors {
     }
 }
 
+/// 64-bit words of one vector's signs ([`Signs`]).
+pub(crate) const SIGN_WORDS: usize = DIM / 64;
+
+/// A vector's signs, one bit a component (set: positive): the sixty-fourth of its
+/// bytes the pre-scan reads. Two vectors whose signs differ in `h` of `DIM` places
+/// have a cosine near `cos(π h / DIM)` (Charikar's hyperplane estimate).
+pub(crate) type Signs = [u64; SIGN_WORDS];
+
+/// How many signs differ.
+#[inline(always)]
+fn differing(a: &[u64], b: &Signs) -> u32 {
+    let mut n = 0;
+    for i in 0..SIGN_WORDS {
+        n += (a[i] ^ b[i]).count_ones();
+    }
+    n
+}
+
+/// The signs of a quantised vector.
+pub(crate) fn signs_of(q: &[i8]) -> Signs {
+    let mut out = [0u64; SIGN_WORDS];
+    for (i, &x) in q.iter().enumerate() {
+        if x > 0 {
+            out[i / 64] |= 1 << (i % 64);
+        }
+    }
+    out
+}
+
 /// One segment's vectors, every document's in one matrix, by doc id.
 pub(crate) struct SegmentVectors {
     /// Text vectors, `DIM` bytes a document (zeros where a document has none).
@@ -155,17 +184,16 @@ pub(crate) struct SegmentVectors {
     /// Title vectors likewise; scale 0 where a document has no title vector.
     title: Vec<i8>,
     title_scale: Vec<f32>,
+    /// The signs of the text vectors, [`SIGN_WORDS`] a document, and of the title
+    /// vectors: what the pre-scan reads (derived at load, not stored).
+    text_signs: Vec<u64>,
+    title_signs: Vec<u64>,
 }
 
 impl SegmentVectors {
     fn load(segment: &SegmentReader) -> Result<SegmentVectors> {
         let max = segment.max_doc() as usize;
-        let mut out = SegmentVectors {
-            text: vec![0; max * DIM],
-            text_scale: vec![0.0; max],
-            title: vec![0; max * DIM],
-            title_scale: vec![0.0; max],
-        };
+        let mut out = SegmentVectors::empty(max);
         let Some(column) = segment.fast_fields().bytes("vectors")? else {
             return Ok(out);
         };
@@ -193,23 +221,45 @@ impl SegmentVectors {
                 out.title_scale[at] = t.scale;
             }
         }
+        out.sign();
         Ok(out)
+    }
+
+    fn empty(docs: usize) -> SegmentVectors {
+        SegmentVectors {
+            text: vec![0; docs * DIM],
+            text_scale: vec![0.0; docs],
+            title: vec![0; docs * DIM],
+            title_scale: vec![0.0; docs],
+            text_signs: vec![0; docs * SIGN_WORDS],
+            title_signs: vec![0; docs * SIGN_WORDS],
+        }
+    }
+
+    /// Fill the sign matrices from the vectors.
+    fn sign(&mut self) {
+        let fill = |signs: &mut Vec<u64>, bytes: &[i8]| {
+            for (out, v) in signs
+                .chunks_exact_mut(SIGN_WORDS)
+                .zip(bytes.chunks_exact(DIM))
+            {
+                out.copy_from_slice(&signs_of(v));
+            }
+        };
+        fill(&mut self.text_signs, &self.text);
+        fill(&mut self.title_signs, &self.title);
     }
 
     /// A segment whose document `i` has text vector `texts[i]` and no title vector.
     #[cfg(test)]
     pub(crate) fn of_texts(texts: &[[f32; DIM]]) -> SegmentVectors {
-        let mut out = SegmentVectors {
-            text: vec![0; texts.len() * DIM],
-            text_scale: vec![0.0; texts.len()],
-            title: vec![0; texts.len() * DIM],
-            title_scale: vec![0.0; texts.len()],
-        };
+        let mut out = SegmentVectors::empty(texts.len());
         for (at, v) in texts.iter().enumerate() {
             let q = Quantised::new(v);
             out.text[at * DIM..(at + 1) * DIM].copy_from_slice(&q.q[..]);
             out.text_scale[at] = q.scale;
         }
+        out.sign();
         out
     }
 
@@ -245,6 +295,32 @@ impl SegmentVectors {
     /// Whether document `doc` has vectors at all.
     pub(crate) fn has(&self, doc: DocId) -> bool {
         self.text_scale[doc as usize] > 0.0
+    }
+
+    /// How many of the `DIM` signs of document `doc`'s text vector differ from `text`,
+    /// and of its title vector from `title` (`None` where either side has none).
+    #[inline(always)]
+    pub(crate) fn sign_distances(
+        &self,
+        doc: DocId,
+        text: Option<&Signs>,
+        title: Option<&Signs>,
+    ) -> (Option<u32>, Option<u32>) {
+        let at = doc as usize * SIGN_WORDS;
+        // Matches, not `Option::map`: a closure would not be compiled with the pre-scan's
+        // `popcnt` (retrieve::dense::Probe).
+        #[allow(clippy::manual_map)]
+        let text = match text {
+            Some(q) => Some(differing(&self.text_signs[at..at + SIGN_WORDS], q)),
+            None => None,
+        };
+        let title = match title {
+            Some(q) if self.title_scale[doc as usize] > 0.0 => {
+                Some(differing(&self.title_signs[at..at + SIGN_WORDS], q))
+            }
+            _ => None,
+        };
+        (text, title)
     }
 }
 

@@ -15,9 +15,11 @@
 use std::sync::Arc;
 
 use rayon::prelude::*;
+use tantivy::fastfield::AliveBitSet;
 use tantivy::{DocAddress, DocId, Searcher};
 
 use crate::embed::DIM;
+use crate::index::vectors::{Signs, signs_of};
 use crate::index::{Quantised, SegmentVectors};
 
 /// The job's vectors, quantised like the profiles'.
@@ -118,13 +120,23 @@ pub(crate) fn moved_toward(
     }
 }
 
+/// How many profiles of each block the sign pre-scan keeps for exact scoring, for
+/// every one the scan returns.
+const OVERSAMPLE: usize = 4;
+
 /// The `limit` live profiles nearest `job`, nearest first (ties: first document first).
+///
+/// `exact`: every live profile's cosine is computed from its bytes. Otherwise, in each
+/// block of profiles, the signs of the vectors pick the `OVERSAMPLE × limit` that are
+/// probably nearest — 64 bytes a vector read instead of 512 — and only those are scored
+/// exactly (a block no larger than that is scored whole).
 pub(crate) fn nearest(
     searcher: &Searcher,
     vectors: &[Arc<SegmentVectors>],
     job: &JobVectors,
     limit: usize,
     parallel: bool,
+    exact: bool,
 ) -> Vec<(f32, DocAddress)> {
     if limit == 0 || (job.text.is_none() && job.title.is_none()) {
         return Vec::new();
@@ -141,20 +153,19 @@ pub(crate) fn nearest(
             start += BLOCK;
         }
     }
+    let probe = (!exact).then(|| Probe::of(job));
     let readers = searcher.segment_readers();
     let scan = |&(ord, start, end): &(u32, u32, u32)| -> Vec<(f32, DocAddress)> {
-        let segment = &vectors[ord as usize];
         let alive = readers[ord as usize].alive_bitset();
-        let mut best = Best::new(limit);
-        for doc in start..end {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            if let Some(near) = job.nearness(segment, doc) {
-                best.push(near, DocAddress::new(ord, doc));
-            }
-        }
-        best.into_sorted()
+        let block = (ord, start, end);
+        nearest_in(
+            &vectors[ord as usize],
+            alive,
+            block,
+            job,
+            probe.as_ref(),
+            limit,
+        )
     };
     let found: Vec<Vec<(f32, DocAddress)>> = if parallel {
         blocks.par_iter().map(scan).collect()
@@ -168,10 +179,132 @@ pub(crate) fn nearest(
     best.into_sorted()
 }
 
+/// The `limit` live documents of block `(ord, start, end)` of `segment` nearest `job`,
+/// nearest first: all scored exactly, or with a `probe`, the `OVERSAMPLE × limit` its
+/// signs pick (all of a block no larger than that).
+fn nearest_in(
+    segment: &SegmentVectors,
+    alive: Option<&AliveBitSet>,
+    (ord, start, end): (u32, DocId, DocId),
+    job: &JobVectors,
+    probe: Option<&Probe>,
+    limit: usize,
+) -> Vec<(f32, DocAddress)> {
+    let mut best = Best::new(limit);
+    let mut score = |doc: DocId| {
+        if let Some(near) = job.nearness(segment, doc) {
+            best.push(near, DocAddress::new(ord, doc));
+        }
+    };
+    let keep = limit.saturating_mul(OVERSAMPLE);
+    match probe {
+        Some(probe) if ((end - start) as usize) > keep => probe
+            .likely_nearest(segment, alive, (start, end), keep)
+            .into_iter()
+            .for_each(&mut score),
+        _ => (start..end)
+            .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc)))
+            .for_each(&mut score),
+    }
+    best.into_sorted()
+}
+
+/// The job's vectors as the sign pre-scan reads them.
+struct Probe {
+    text: Option<Signs>,
+    title: Option<Signs>,
+    /// `cos(π h / DIM)` for `h` differing signs: the cosine they estimate.
+    cosine: [f32; DIM + 1],
+}
+
+impl Probe {
+    fn of(job: &JobVectors) -> Probe {
+        Probe {
+            text: job.text.as_ref().map(|q| signs_of(&q.q[..])),
+            title: job.title.as_ref().map(|q| signs_of(&q.q[..])),
+            cosine: std::array::from_fn(|h| (std::f32::consts::PI * h as f32 / DIM as f32).cos()),
+        }
+    }
+
+    /// Of the live documents `start..end` of `segment`, the `keep` whose signs say they
+    /// are nearest the job (as [`JobVectors::nearness`] combines text and title), in
+    /// document order.
+    fn likely_nearest(
+        &self,
+        segment: &SegmentVectors,
+        alive: Option<&AliveBitSet>,
+        (start, end): (DocId, DocId),
+        keep: usize,
+    ) -> Vec<DocId> {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("popcnt") {
+            // SAFETY: the CPU counts bits in one instruction, checked just above.
+            return unsafe { self.likely_nearest_popcnt(segment, alive, (start, end), keep) };
+        }
+        self.likely_nearest_portable(segment, alive, (start, end), keep)
+    }
+
+    /// [`Probe::likely_nearest_portable`] compiled with the `popcnt` instruction (the
+    /// baseline x86-64 build counts bits with a dozen shifts and masks a word).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "popcnt")]
+    unsafe fn likely_nearest_popcnt(
+        &self,
+        segment: &SegmentVectors,
+        alive: Option<&AliveBitSet>,
+        block: (DocId, DocId),
+        keep: usize,
+    ) -> Vec<DocId> {
+        self.likely_nearest_portable(segment, alive, block, keep)
+    }
+
+    /// The loop is plain, with no closure: a closure is a function of its own, which
+    /// would not be compiled with the caller's `popcnt`.
+    #[inline(always)]
+    fn likely_nearest_portable(
+        &self,
+        segment: &SegmentVectors,
+        alive: Option<&AliveBitSet>,
+        (start, end): (DocId, DocId),
+        keep: usize,
+    ) -> Vec<DocId> {
+        let mut estimates: Vec<(f32, DocId)> = Vec::with_capacity((end - start) as usize);
+        for doc in start..end {
+            if let Some(a) = alive
+                && !a.is_alive(doc)
+            {
+                continue;
+            }
+            if !segment.has(doc) {
+                continue;
+            }
+            let (text, title) =
+                segment.sign_distances(doc, self.text.as_ref(), self.title.as_ref());
+            let near = match (text, title) {
+                (Some(a), Some(b)) => 0.5 * (self.cosine[a as usize] + self.cosine[b as usize]),
+                (Some(h), None) | (None, Some(h)) => self.cosine[h as usize],
+                (None, None) => continue,
+            };
+            estimates.push((near, doc));
+        }
+        if estimates.len() > keep && keep > 0 {
+            estimates.select_nth_unstable_by(keep - 1, |a, b| {
+                b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+            });
+            estimates.truncate(keep);
+        }
+        let mut docs: Vec<DocId> = estimates.into_iter().map(|(_, d)| d).collect();
+        docs.sort_unstable();
+        docs
+    }
+}
+
 /// The best `limit` of what is pushed, by score then address.
 struct Best {
     limit: usize,
     items: Vec<(f32, DocAddress)>,
+    /// The lowest score kept at the last trim (none yet: −∞).
+    floor: f32,
 }
 
 impl Best {
@@ -179,10 +312,15 @@ impl Best {
         Best {
             limit,
             items: Vec::with_capacity(2 * limit),
+            floor: f32::NEG_INFINITY,
         }
     }
 
     fn push(&mut self, score: f32, addr: DocAddress) {
+        // Below the worst kept at the last trim: it would be cut at the next.
+        if self.items.len() >= self.limit && score < self.floor {
+            return;
+        }
         self.items.push((score, addr));
         if self.items.len() >= 2 * self.limit {
             self.trim();
@@ -193,6 +331,9 @@ impl Best {
         self.items
             .sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         self.items.truncate(self.limit);
+        if self.items.len() == self.limit {
+            self.floor = self.items[self.limit - 1].0;
+        }
     }
 
     fn into_sorted(mut self) -> Vec<(f32, DocAddress)> {
@@ -236,6 +377,80 @@ mod tests {
         assert_eq!(none.text, job.text);
         let zero = moved_toward(&segments, &job, &picks, 0.0);
         assert!(cos(zero.text.as_ref().unwrap(), &unit(10)) > 0.999);
+    }
+
+    /// `n` unit vectors around `clusters` centres, some nearer their centre than others
+    /// (the kind of structure profiles have: many of each occupation, some typical of
+    /// it), and the centres.
+    fn clustered(n: usize, clusters: u32) -> (Vec<[f32; DIM]>, Vec<[f32; DIM]>) {
+        let centres: Vec<[f32; DIM]> = (0..clusters).map(|c| unit(1000 + c)).collect();
+        let docs = (0..n)
+            .map(|i| {
+                let (c, noise) = (&centres[i % clusters as usize], unit(5000 + i as u32));
+                let spread = 0.3 + 1.2 * ((i * 7919) % 101) as f32 / 100.0;
+                let mut v: [f32; DIM] = std::array::from_fn(|k| c[k] + spread * noise[k]);
+                let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+                v.iter_mut().for_each(|x| *x /= norm);
+                v
+            })
+            .collect();
+        (docs, centres)
+    }
+
+    #[test]
+    fn signs_estimate_the_cosine() {
+        let (docs, _) = clustered(200, 4);
+        let segment = SegmentVectors::of_texts(&docs);
+        let q = Quantised::new(&docs[0]);
+        let probe = Probe::of(&JobVectors {
+            text: Some(q.clone()),
+            title: None,
+        });
+        for doc in 0..200 {
+            let exact = segment.text_cos(doc, &q);
+            let (h, title) = segment.sign_distances(doc, probe.text.as_ref(), None);
+            assert_eq!(title, None);
+            let estimate = probe.cosine[h.unwrap() as usize];
+            assert!(
+                (estimate - exact).abs() < 0.2,
+                "doc {doc}: {estimate} vs {exact}"
+            );
+        }
+        assert_eq!(
+            segment.sign_distances(0, probe.text.as_ref(), None).0,
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn the_sign_pre_scan_finds_what_the_exact_scan_finds() {
+        let (docs, centres) = clustered(4000, 40);
+        let segment = SegmentVectors::of_texts(&docs);
+        let limit = 10;
+        for (c, centre) in centres.iter().enumerate().take(12) {
+            let job = JobVectors {
+                text: Some(Quantised::new(centre)),
+                title: None,
+            };
+            let probe = Probe::of(&job);
+            let block = (0, 0, docs.len() as DocId);
+            let exact = nearest_in(&segment, None, block, &job, None, limit);
+            let fast = nearest_in(&segment, None, block, &job, Some(&probe), limit);
+            assert_eq!(exact.len(), limit);
+            assert_eq!(fast, exact, "centre {c}");
+            // The nearest are the centre's own cluster, as they should be.
+            assert!(exact.iter().all(|(_, a)| a.doc_id as usize % 40 == c));
+        }
+        // A block no larger than the pre-scan would keep is scored whole.
+        let job = JobVectors {
+            text: Some(Quantised::new(&centres[0])),
+            title: None,
+        };
+        let small = (0, 0, 30);
+        assert_eq!(
+            nearest_in(&segment, None, small, &job, Some(&Probe::of(&job)), limit),
+            nearest_in(&segment, None, small, &job, None, limit)
+        );
     }
 
     #[test]
