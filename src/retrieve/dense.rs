@@ -43,10 +43,17 @@ impl JobVectors {
         }
         let text = self.text.as_ref().map(|q| segment.text_cos(doc, q));
         let title = self.title.as_ref().and_then(|q| segment.title_cos(doc, q));
-        match (text, title) {
-            (Some(a), Some(b)) => Some(0.5 * (a + b)),
-            (a, b) => a.or(b),
-        }
+        combined(text, title)
+    }
+}
+
+/// The text and title cosines as one nearness: their mean when there are both, else
+/// the one there is. The exact scan and the sign pre-scan's estimate both combine so.
+#[inline(always)]
+fn combined(text: Option<f32>, title: Option<f32>) -> Option<f32> {
+    match (text, title) {
+        (Some(a), Some(b)) => Some(0.5 * (a + b)),
+        (a, b) => a.or(b),
     }
 }
 
@@ -260,6 +267,16 @@ impl Probe {
         self.likely_nearest_portable(segment, alive, block, keep)
     }
 
+    /// The cosine `h` differing signs estimate (a match, not `Option::map`: see below).
+    #[inline(always)]
+    #[allow(clippy::manual_map)]
+    fn cosine_of(&self, h: Option<u32>) -> Option<f32> {
+        match h {
+            Some(h) => Some(self.cosine[h as usize]),
+            None => None,
+        }
+    }
+
     /// The loop is plain, with no closure: a closure is a function of its own, which
     /// would not be compiled with the caller's `popcnt`.
     #[inline(always)]
@@ -282,10 +299,8 @@ impl Probe {
             }
             let (text, title) =
                 segment.sign_distances(doc, self.text.as_ref(), self.title.as_ref());
-            let near = match (text, title) {
-                (Some(a), Some(b)) => 0.5 * (self.cosine[a as usize] + self.cosine[b as usize]),
-                (Some(h), None) | (None, Some(h)) => self.cosine[h as usize],
-                (None, None) => continue,
+            let Some(near) = combined(self.cosine_of(text), self.cosine_of(title)) else {
+                continue;
             };
             estimates.push((near, doc));
         }
