@@ -640,8 +640,9 @@ impl Matcher {
             .unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
     }
 
-    /// A job's sentence vectors, made the way profiles' are.
-    fn job_vectors(&self, job: &Job) -> JobVectors {
+    /// A job's sentence vectors, made the way profiles' are; its passages shared between
+    /// two threads when `alone` (see [`Matcher::rank`]).
+    fn job_vectors(&self, job: &Job, alone: bool) -> JobVectors {
         if self.config.embed_tokens == 0 {
             return JobVectors::default();
         }
@@ -650,7 +651,7 @@ impl Matcher {
             &job.text,
             self.job_tokens(),
             &job.title,
-            true,
+            alone,
         );
         JobVectors {
             text: text.map(|v| Quantised::new(&v)),
@@ -693,6 +694,15 @@ impl Matcher {
     /// Rank the indexed profiles against `job`: the BM25 top `options.depth()` re-scored
     /// by the fit features, filtered, best `options.top` first, each with its explanation.
     pub fn rank(&self, job: &Job, options: &RankOptions) -> Result<Ranking> {
+        self.rank_one(job, options, true)
+    }
+
+    /// [`Matcher::rank`]; `alone` is false for a job of a batch. A job ranked alone has
+    /// its passages encoded on two threads, which a core left idle by BM25's search can
+    /// take up; in a batch every core has jobs of its own, and the split only halves the
+    /// encoder's micro-batches, whose weight packing then costs twice as much a token
+    /// (1,000 jobs at 10k: 7.1–7.3 s split, 6.5–6.6 s not; docs/PERFORMANCE.md).
+    fn rank_one(&self, job: &Job, options: &RankOptions, alone: bool) -> Result<Ranking> {
         let (store, reader) = self.searching()?;
         let searcher = reader.searcher();
         let ranker = Ranker {
@@ -777,7 +787,7 @@ impl Matcher {
             if !semantic {
                 return Ok(Meaning::default());
             }
-            let job_vectors = self.job_vectors(job);
+            let job_vectors = self.job_vectors(job, alone);
             let vectors = self.vectors.of(&searcher)?;
             let near = retrieve::nearest(
                 &searcher,
@@ -924,7 +934,7 @@ impl Matcher {
                         .enumerate()
                         .for_each_with(tx, |tx, (i, job)| {
                             if !stop.load(Ordering::Relaxed) {
-                                let _ = tx.send((i, self.rank(job, options)));
+                                let _ = tx.send((i, self.rank_one(job, options, false)));
                             }
                         })
                 })
