@@ -129,16 +129,16 @@ pub(crate) fn moved_toward(
     }
 }
 
-/// How many profiles of each block the sign pre-scan keeps for exact scoring, for
-/// every one the scan returns.
-const OVERSAMPLE: usize = 4;
+/// How many profiles the sign pre-scan keeps for exact scoring, for every one the scan
+/// returns.
+const OVERSAMPLE: usize = 8;
 
 /// The `limit` live profiles nearest `job`, nearest first (ties: first document first).
 ///
-/// `exact`: every live profile's cosine is computed from its bytes. Otherwise, in each
-/// block of profiles, the signs of the vectors pick the `OVERSAMPLE × limit` that are
+/// `exact`: every live profile's cosine is computed from its bytes. Otherwise the signs
+/// of the vectors pick the `OVERSAMPLE × limit` profiles of the whole index that are
 /// probably nearest — 64 bytes a vector read instead of 512 — and only those are scored
-/// exactly (a block no larger than that is scored whole).
+/// exactly (all of them when there are no more than that).
 pub(crate) fn nearest(
     searcher: &Searcher,
     vectors: &[Arc<SegmentVectors>],
@@ -150,72 +150,130 @@ pub(crate) fn nearest(
     if limit == 0 || (job.text.is_none() && job.title.is_none()) {
         return Vec::new();
     }
-    // Blocks of documents, each scanned for its own best `limit`: the unit of parallel
-    // work, small enough to spread a single big segment over the pool.
-    const BLOCK: u32 = 16 * 1024;
-    let mut blocks: Vec<(u32, u32, u32)> = Vec::new();
-    for (ord, segment) in vectors.iter().enumerate() {
-        let n = segment.len() as u32;
-        let mut start = 0;
-        while start < n {
-            blocks.push((ord as u32, start, (start + BLOCK).min(n)));
-            start += BLOCK;
-        }
+    let alive = searcher
+        .segment_readers()
+        .iter()
+        .map(|r| r.alive_bitset())
+        .collect();
+    let scan = Scan::new(vectors, alive, parallel);
+    match exact {
+        true => scan.exact(job, limit),
+        false => scan.probed(job, &Probe::of(job), limit),
     }
-    let probe = (!exact).then(|| Probe::of(job));
-    let readers = searcher.segment_readers();
-    let scan = |&(ord, start, end): &(u32, u32, u32)| -> Vec<(f32, DocAddress)> {
-        let alive = readers[ord as usize].alive_bitset();
-        let block = (ord, start, end);
-        nearest_in(
-            &vectors[ord as usize],
-            alive,
-            block,
-            job,
-            probe.as_ref(),
-            limit,
-        )
-    };
-    let found: Vec<Vec<(f32, DocAddress)>> = if parallel {
-        blocks.par_iter().map(scan).collect()
-    } else {
-        blocks.iter().map(scan).collect()
-    };
-    let mut best = Best::new(limit);
-    for (near, addr) in found.into_iter().flatten() {
-        best.push(near, addr);
-    }
-    best.into_sorted()
 }
 
-/// The `limit` live documents of block `(ord, start, end)` of `segment` nearest `job`,
-/// nearest first: all scored exactly, or with a `probe`, the `OVERSAMPLE × limit` its
-/// signs pick (all of a block no larger than that).
-fn nearest_in(
-    segment: &SegmentVectors,
-    alive: Option<&AliveBitSet>,
-    (ord, start, end): (u32, DocId, DocId),
-    job: &JobVectors,
-    probe: Option<&Probe>,
-    limit: usize,
-) -> Vec<(f32, DocAddress)> {
-    let mut best = Best::new(limit);
-    let mut score = |doc: DocId| {
-        if let Some(near) = job.nearness(segment, doc) {
-            best.push(near, DocAddress::new(ord, doc));
+/// What a scan reads: the segments' vectors, which of their documents are live, and the
+/// blocks of documents it is cut into.
+struct Scan<'a> {
+    segments: &'a [Arc<SegmentVectors>],
+    alive: Vec<Option<&'a AliveBitSet>>,
+    /// `(segment, start, end)`: the unit of parallel work, small enough to spread a
+    /// single big segment over the pool.
+    blocks: Vec<(u32, DocId, DocId)>,
+    parallel: bool,
+}
+
+impl<'a> Scan<'a> {
+    const BLOCK: DocId = 16 * 1024;
+
+    fn new(
+        segments: &'a [Arc<SegmentVectors>],
+        alive: Vec<Option<&'a AliveBitSet>>,
+        parallel: bool,
+    ) -> Scan<'a> {
+        let mut blocks = Vec::new();
+        for (ord, segment) in segments.iter().enumerate() {
+            let n = segment.len() as DocId;
+            let mut start = 0;
+            while start < n {
+                blocks.push((ord as u32, start, (start + Self::BLOCK).min(n)));
+                start += Self::BLOCK;
+            }
         }
-    };
-    let keep = limit.saturating_mul(OVERSAMPLE);
-    match probe {
-        Some(probe) if ((end - start) as usize) > keep => probe
-            .likely_nearest(segment, alive, (start, end), keep)
-            .into_iter()
-            .for_each(&mut score),
-        _ => (start..end)
-            .filter(|&doc| alive.is_none_or(|a| a.is_alive(doc)))
-            .for_each(&mut score),
+        Scan {
+            segments,
+            alive,
+            blocks,
+            parallel,
+        }
     }
-    best.into_sorted()
+
+    /// `f` of every block (its segment, the segment's live documents, the block), on
+    /// the pool when the scan is parallel, the results end to end.
+    fn each_block<T: Send>(
+        &self,
+        f: impl Fn(&SegmentVectors, Option<&AliveBitSet>, (u32, DocId, DocId)) -> Vec<T> + Sync,
+    ) -> Vec<T> {
+        let one = |&(ord, start, end): &(u32, DocId, DocId)| {
+            let alive = self.alive.get(ord as usize).copied().flatten();
+            f(&self.segments[ord as usize], alive, (ord, start, end))
+        };
+        let found: Vec<Vec<T>> = match self.parallel {
+            true => self.blocks.par_iter().map(one).collect(),
+            false => self.blocks.iter().map(one).collect(),
+        };
+        found.into_iter().flatten().collect()
+    }
+
+    /// The `limit` nearest by every live profile's exact cosine.
+    fn exact(&self, job: &JobVectors, limit: usize) -> Vec<(f32, DocAddress)> {
+        let found = self.each_block(|segment, alive, (ord, start, end)| {
+            let mut best = Best::new(limit);
+            for doc in (start..end).filter(|&doc| alive.is_none_or(|a| a.is_alive(doc))) {
+                if let Some(near) = job.nearness(segment, doc) {
+                    best.push(near, DocAddress::new(ord, doc));
+                }
+            }
+            best.into_sorted()
+        });
+        self.best_of(job, found.into_iter().map(|(_, a)| a), limit)
+    }
+
+    /// The `limit` nearest of the `OVERSAMPLE × limit` whose signs say they are nearest,
+    /// each scored exactly. Each block keeps its own likeliest that many, of which the
+    /// likeliest of the whole index are kept: a query scores `OVERSAMPLE × limit`
+    /// vectors exactly however many blocks the index has (each a read of 1 KB from
+    /// anywhere in memory, where the signs are read in order).
+    fn probed(&self, job: &JobVectors, probe: &Probe, limit: usize) -> Vec<(f32, DocAddress)> {
+        let keep = limit.saturating_mul(OVERSAMPLE);
+        let mut likely = self.each_block(|segment, alive, (ord, start, end)| {
+            probe
+                .likely_nearest(segment, alive, (start, end), keep)
+                .into_iter()
+                .map(|(estimate, doc)| (estimate, DocAddress::new(ord, doc)))
+                .collect()
+        });
+        likeliest(&mut likely, keep);
+        likely.sort_unstable_by_key(|&(_, a)| a);
+        self.best_of(job, likely.into_iter().map(|(_, a)| a), limit)
+    }
+
+    /// The `limit` of `docs` nearest `job` by their exact cosines.
+    fn best_of(
+        &self,
+        job: &JobVectors,
+        docs: impl Iterator<Item = DocAddress>,
+        limit: usize,
+    ) -> Vec<(f32, DocAddress)> {
+        let mut best = Best::new(limit);
+        for a in docs {
+            if let Some(near) = job.nearness(&self.segments[a.segment_ord as usize], a.doc_id) {
+                best.push(near, a);
+            }
+        }
+        best.into_sorted()
+    }
+}
+
+/// Keeps the `keep` highest of `items` by score (ties: the first one first), in no
+/// particular order; all of them for a `keep` of 0.
+fn likeliest<D: Ord + Copy>(items: &mut Vec<(f32, D)>, keep: usize) {
+    if items.len() > keep && keep > 0 {
+        items.select_nth_unstable_by(keep - 1, |a, b| {
+            b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+        });
+        items.truncate(keep);
+    }
 }
 
 /// The job's vectors as the sign pre-scan reads them.
@@ -236,15 +294,15 @@ impl Probe {
     }
 
     /// Of the live documents `start..end` of `segment`, the `keep` whose signs say they
-    /// are nearest the job (as [`JobVectors::nearness`] combines text and title), in
-    /// document order.
+    /// are nearest the job (as [`JobVectors::nearness`] combines text and title), each
+    /// with its estimated nearness.
     fn likely_nearest(
         &self,
         segment: &SegmentVectors,
         alive: Option<&AliveBitSet>,
         (start, end): (DocId, DocId),
         keep: usize,
-    ) -> Vec<DocId> {
+    ) -> Vec<(f32, DocId)> {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("popcnt") {
             // SAFETY: the CPU counts bits in one instruction, checked just above.
@@ -263,7 +321,7 @@ impl Probe {
         alive: Option<&AliveBitSet>,
         block: (DocId, DocId),
         keep: usize,
-    ) -> Vec<DocId> {
+    ) -> Vec<(f32, DocId)> {
         self.likely_nearest_portable(segment, alive, block, keep)
     }
 
@@ -286,7 +344,7 @@ impl Probe {
         alive: Option<&AliveBitSet>,
         (start, end): (DocId, DocId),
         keep: usize,
-    ) -> Vec<DocId> {
+    ) -> Vec<(f32, DocId)> {
         let mut estimates: Vec<(f32, DocId)> = Vec::with_capacity((end - start) as usize);
         for doc in start..end {
             if let Some(a) = alive
@@ -304,15 +362,8 @@ impl Probe {
             };
             estimates.push((near, doc));
         }
-        if estimates.len() > keep && keep > 0 {
-            estimates.select_nth_unstable_by(keep - 1, |a, b| {
-                b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
-            });
-            estimates.truncate(keep);
-        }
-        let mut docs: Vec<DocId> = estimates.into_iter().map(|(_, d)| d).collect();
-        docs.sort_unstable();
-        docs
+        likeliest(&mut estimates, keep);
+        estimates
     }
 }
 
@@ -442,31 +493,44 @@ mod tests {
     #[test]
     fn the_sign_pre_scan_finds_what_the_exact_scan_finds() {
         let (docs, centres) = clustered(4000, 40);
-        let segment = SegmentVectors::of_texts(&docs);
+        // Three segments (of whole rounds of the 40 clusters, so a document's cluster is
+        // still its number mod 40), each a block: the pre-scan keeps the likeliest of
+        // the whole index, not of each block.
+        let segments: Vec<Arc<SegmentVectors>> = [&docs[..1600], &docs[1600..3200], &docs[3200..]]
+            .into_iter()
+            .map(|part| Arc::new(SegmentVectors::of_texts(part)))
+            .collect();
+        let scan = Scan::new(&segments, vec![None; 3], false);
+        assert_eq!(scan.blocks.len(), 3);
         let limit = 10;
         for (c, centre) in centres.iter().enumerate().take(12) {
             let job = JobVectors {
                 text: Some(Quantised::new(centre)),
                 title: None,
             };
-            let probe = Probe::of(&job);
-            let block = (0, 0, docs.len() as DocId);
-            let exact = nearest_in(&segment, None, block, &job, None, limit);
-            let fast = nearest_in(&segment, None, block, &job, Some(&probe), limit);
+            let exact = scan.exact(&job, limit);
+            let fast = scan.probed(&job, &Probe::of(&job), limit);
             assert_eq!(exact.len(), limit);
             assert_eq!(fast, exact, "centre {c}");
             // The nearest are the centre's own cluster, as they should be.
             assert!(exact.iter().all(|(_, a)| a.doc_id as usize % 40 == c));
+            // From more than one segment: the merge across blocks is exercised.
+            assert!(
+                exact
+                    .iter()
+                    .any(|(_, a)| a.segment_ord != exact[0].1.segment_ord)
+            );
         }
-        // A block no larger than the pre-scan would keep is scored whole.
+        // An index no larger than the pre-scan would keep is scored whole.
         let job = JobVectors {
             text: Some(Quantised::new(&centres[0])),
             title: None,
         };
-        let small = (0, 0, 30);
+        let small = [Arc::new(SegmentVectors::of_texts(&docs[..30]))];
+        let scan = Scan::new(&small, vec![None], false);
         assert_eq!(
-            nearest_in(&segment, None, small, &job, Some(&Probe::of(&job)), limit),
-            nearest_in(&segment, None, small, &job, None, limit)
+            scan.probed(&job, &Probe::of(&job), limit),
+            scan.exact(&job, limit)
         );
     }
 
