@@ -230,19 +230,24 @@ impl Tokenizer {
             };
             let (mut lo, mut hi) = (lo as usize, hi as usize);
             for end in i + 1..=len {
-                let prefix = &bytes[bounds[i]..bounds[end]];
+                let prefix_len = bounds[end] - bounds[i];
                 if end > i + 1 {
+                    // Every piece of the range starts with the text up to the last
+                    // character, so only the bytes after that are compared: the new
+                    // character's, a few bytes inline instead of a memcmp call each.
+                    let at = bounds[end - 1] - bounds[i];
+                    let c = &bytes[bounds[end - 1]..bounds[end]];
                     let range = &self.sorted[lo..hi];
-                    let first = range.partition_point(|p| p.0.as_bytes() < prefix);
+                    let first = range.partition_point(|p| tail_less(&p.0.as_bytes()[at..], c));
                     let past = first
-                        + range[first..].partition_point(|p| p.0.as_bytes().starts_with(prefix));
+                        + range[first..].partition_point(|p| tail_starts(&p.0.as_bytes()[at..], c));
                     if first == past {
                         break;
                     }
                     (lo, hi) = (lo + first, lo + past);
                 }
                 let (piece, id) = self.sorted[lo];
-                if piece.len() == prefix.len() {
+                if piece.len() == prefix_len {
                     let score = base + f64::from(self.scores[id as usize]);
                     if score > best[end] {
                         best[end] = score;
@@ -266,6 +271,23 @@ impl Tokenizer {
         }
         out[first..].reverse();
     }
+}
+
+/// Whether `tail` sorts before `c` (bytes, a prefix first).
+#[inline(always)]
+fn tail_less(tail: &[u8], c: &[u8]) -> bool {
+    for (a, b) in tail.iter().zip(c) {
+        if a != b {
+            return a < b;
+        }
+    }
+    tail.len() < c.len()
+}
+
+/// Whether `tail` starts with `c`.
+#[inline(always)]
+fn tail_starts(tail: &[u8], c: &[u8]) -> bool {
+    tail.len() >= c.len() && tail.iter().zip(c).all(|(a, b)| a == b)
 }
 
 /// The `nmt_nfkc` normaliser over the precompiled darts-clone charsmap.
