@@ -144,7 +144,7 @@ impl MatcherBuilder {
         self
     }
 
-    /// Append a record of every ranking to this JSON-lines file ([`AuditRecord`]: job
+    /// Append a record of every ranking to this JSON-lines file ([`AuditRecord`](crate::AuditRecord): job
     /// hash, index commit, configuration fingerprint, options, ids, scores and feature
     /// contributions; no résumé text, no personal data), created if missing. Rankers in
     /// other threads and processes may share the file. By default, none: nothing is

@@ -27,7 +27,8 @@ struct Meaning {
 }
 
 impl Matcher {
-    /// The tokens of a job's text the encoder reads ([`MatcherBuilder::job_tokens`]).
+    /// The tokens of a job's text the encoder reads
+    /// ([`MatcherBuilder::job_tokens`](super::MatcherBuilder::job_tokens)).
     fn job_tokens(&self) -> usize {
         self.config
             .job_tokens
@@ -35,7 +36,7 @@ impl Matcher {
     }
 
     /// A job's sentence vectors, made the way profiles' are; its passages shared between
-    /// two threads when `alone` (see [`Matcher::rank`]).
+    /// two threads when `alone` (see [`Matcher::rank_one`]).
     fn job_vectors(&self, job: &Job, alone: bool) -> JobVectors {
         if self.config.embed_tokens == 0 {
             return JobVectors::default();

@@ -160,7 +160,7 @@ impl Matcher {
     }
 
     /// Add or replace profiles parsed by the caller (from an upload, a database — see
-    /// [`Text::from_bytes`] and [`Profile::parse`]), by id, in one commit: all of them
+    /// [`Text::from_bytes`](crate::Text::from_bytes) and [`Profile::parse`]), by id, in one commit: all of them
     /// land or none does. Returns how many replaced an existing profile. They have no
     /// file, so `index --prune` leaves them alone; [`Matcher::delete`] removes them.
     pub fn upsert(&self, profiles: &[Profile]) -> Result<usize> {
@@ -176,7 +176,7 @@ impl Matcher {
     }
 
     /// Wait for the kept writer's merges and release it, and the index's write lock
-    /// ([`MatcherBuilder::keep_writer`]); the next write opens it again. Without a kept
+    /// ([`MatcherBuilder::keep_writer`](super::MatcherBuilder::keep_writer)); the next write opens it again. Without a kept
     /// writer, nothing to do.
     pub fn close_writer(&self) -> Result<()> {
         let kept = self
@@ -268,7 +268,7 @@ impl Matcher {
         Ok(existed)
     }
 
-    /// A profile's sentence vectors ([`embed::passages`]): its text, read from the top
+    /// A profile's sentence vectors ([`passages`]): its text, read from the top
     /// within the token budget, and its headline (or first title). `None` when the
     /// budget is 0 or the profile has no text.
     fn profile_vectors(&self, profile: &Profile) -> Option<ProfileVectors> {
