@@ -226,7 +226,11 @@ impl<'a> Scan<'a> {
             }
             best.into_sorted()
         });
-        self.best_of(job, found.into_iter().map(|(_, a)| a), limit)
+        let mut best = Best::new(limit);
+        for (near, a) in found {
+            best.push(near, a);
+        }
+        best.into_sorted()
     }
 
     /// The `limit` nearest of the `OVERSAMPLE × limit` whose signs say they are nearest,
