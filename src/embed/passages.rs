@@ -163,6 +163,9 @@ pub(crate) fn text_vector(encoder: &Encoder, text: &str, budget: usize) -> Optio
     weighted_mean(&vectors, &parts)
 }
 
+/// A text's vector and a title's, either `None` when there is nothing to read.
+pub(crate) type TextAndTitle = (Option<[f32; DIM]>, Option<[f32; DIM]>);
+
 /// A text vector (as [`text_vector`]) and a title vector (as [`title_vector`]) in one
 /// go: the title is encoded in the passages' batch, so that it does not cost a batch of
 /// its own (each batch reads every weight matrix once). `split`, for a job a query
@@ -175,7 +178,10 @@ pub(crate) fn text_and_title(
     budget: usize,
     title: &str,
     split: bool,
-) -> (Option<[f32; DIM]>, Option<[f32; DIM]>) {
+) -> TextAndTitle {
+    if !split {
+        return texts_and_titles(encoder, &[(text, title)], budget).remove(0);
+    }
     let text = neutral(text);
     let parts = passages(encoder, &text, budget);
     let title = neutral(title.trim());
@@ -183,19 +189,60 @@ pub(crate) fn text_and_title(
     if !title.is_empty() {
         texts.push(&title);
     }
-    let mut vectors = if split {
-        let (a, b) = texts.split_at(texts.len() / 2);
-        let (mut a, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
-        a.extend(b);
-        a
-    } else {
-        encoder.encode_batch(&texts)
-    };
+    let (a, b) = texts.split_at(texts.len() / 2);
+    let (mut vectors, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
+    vectors.extend(b);
     let title = match title.is_empty() {
         true => None,
         false => vectors.pop().and_then(|v| unit(adapter::adapt(&v))),
     };
     (weighted_mean(&vectors, &parts), title)
+}
+
+/// [`text_and_title`] of many `(text, title)` pairs, in order, with one encoder call for
+/// all of them: its micro-batches of about 384 tokens fill across pairs, where one
+/// pair alone (a profile's first 32 tokens and its headline, a job's 128) is a small
+/// batch that reads every weight matrix for a few tokens. The vectors are the ones
+/// each pair alone gives.
+pub(crate) fn texts_and_titles(
+    encoder: &Encoder,
+    items: &[(&str, &str)],
+    budget: usize,
+) -> Vec<TextAndTitle> {
+    let neutral: Vec<(Cow<'_, str>, Cow<'_, str>)> = items
+        .iter()
+        .map(|(text, title)| (neutral(text), neutral(title.trim())))
+        .collect();
+    let parts: Vec<Vec<(&str, usize)>> = neutral
+        .iter()
+        .map(|(text, _)| passages(encoder, text, budget))
+        .collect();
+    let mut texts: Vec<&str> = Vec::new();
+    for (parts, (_, title)) in parts.iter().zip(&neutral) {
+        texts.extend(parts.iter().map(|(t, _)| *t));
+        if !title.is_empty() {
+            texts.push(title);
+        }
+    }
+    let vectors = encoder.encode_batch(&texts);
+    let mut rest = vectors.as_slice();
+    parts
+        .iter()
+        .zip(&neutral)
+        .map(|(parts, (_, title))| {
+            let (mine, after) = rest.split_at(parts.len());
+            rest = after;
+            let title = match title.is_empty() {
+                true => None,
+                false => {
+                    let (v, after) = rest.split_first().expect("one vector per title");
+                    rest = after;
+                    unit(adapter::adapt(v))
+                }
+            };
+            (weighted_mean(mine, parts), title)
+        })
+        .collect()
 }
 
 /// The mean of passage vectors weighted by their tokens, as a unit vector; `None` for no
@@ -250,6 +297,21 @@ mod tests {
             }
         }
         assert_eq!(text_and_title(enc, "", 64, "", true), (None, None));
+        // Many pairs in one call: each pair's vectors as alone, blank ones included.
+        let pairs = [
+            (text, "Backend engineer"),
+            ("", ""),
+            ("护士\n负责病房护理。", "护士"),
+            ("Nurse", ""),
+            (text, "Backend engineer"),
+        ];
+        for budget in [4, 32, 256] {
+            let many = texts_and_titles(enc, &pairs, budget);
+            assert_eq!(many.len(), pairs.len());
+            for ((text, title), got) in pairs.iter().zip(&many) {
+                assert_eq!(*got, text_and_title(enc, text, budget, title, true));
+            }
+        }
         assert_eq!(text_and_title(enc, "Nurse", 64, "", false).1, None);
     }
 

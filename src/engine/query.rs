@@ -35,9 +35,9 @@ impl Matcher {
             .unwrap_or(DEFAULT_JOB_TOKENS.min(self.config.embed_tokens))
     }
 
-    /// A job's sentence vectors, made the way profiles' are; its passages shared between
-    /// two threads when `alone` (see [`Matcher::rank_one`]).
-    fn job_vectors(&self, job: &Job, alone: bool) -> JobVectors {
+    /// A job's sentence vectors, made the way profiles' are, its passages shared
+    /// between two threads: a core that BM25's search leaves idle takes half.
+    fn job_vectors(&self, job: &Job) -> JobVectors {
         if self.config.embed_tokens == 0 {
             return JobVectors::default();
         }
@@ -46,26 +46,54 @@ impl Matcher {
             &job.text,
             self.job_tokens(),
             &job.title,
-            alone,
+            true,
         );
-        JobVectors {
-            text: text.map(|v| Quantised::new(&v)),
-            title: title.map(|v| Quantised::new(&v)),
+        job_vectors(text, title)
+    }
+
+    /// The sentence vectors of a batch's jobs, in order, in one encoder call
+    /// ([`passages::texts_and_titles`]): a job's 128 tokens alone are a small batch,
+    /// and each batch reads every weight matrix once. Default (none) when `options`
+    /// rank without meaning.
+    fn jobs_vectors(&self, jobs: &[Job], options: &RankOptions) -> Vec<JobVectors> {
+        if self.config.embed_tokens == 0 || !self.by_meaning(options) {
+            return vec![JobVectors::default(); jobs.len()];
         }
+        let items: Vec<(&str, &str)> = jobs
+            .iter()
+            .map(|j| (j.text.as_str(), j.title.as_str()))
+            .collect();
+        passages::texts_and_titles(Encoder::builtin(), &items, self.job_tokens())
+            .into_iter()
+            .map(|(text, title)| job_vectors(text, title))
+            .collect()
+    }
+
+    /// Whether a ranking with `options` searches by meaning too: when asked to and a
+    /// semantic feature has a weight (BM25 alone stays plain BM25).
+    fn by_meaning(&self, options: &RankOptions) -> bool {
+        let weights = options.weights.as_ref().unwrap_or(&self.config.weights);
+        options.semantic && (weights.semantic > 0.0 || weights.semantic_title > 0.0)
     }
 
     /// Rank the indexed profiles against `job`: the BM25 top `options.depth()` re-scored
     /// by the fit features, filtered, best `options.top` first, each with its explanation.
     pub fn rank(&self, job: &Job, options: &RankOptions) -> Result<Ranking> {
-        self.rank_one(job, options, true)
+        self.rank_one(job, options, None)
     }
 
-    /// [`Matcher::rank`]; `alone` is false for a job of a batch. A job ranked alone has
-    /// its passages encoded on two threads, which a core left idle by BM25's search can
-    /// take up; in a batch every core has jobs of its own, and the split only halves the
-    /// encoder's micro-batches, whose weight packing then costs twice as much a token
-    /// (1,000 jobs at 10k: 7.1–7.3 s split, 6.5–6.6 s not; docs/PERFORMANCE.md).
-    fn rank_one(&self, job: &Job, options: &RankOptions, alone: bool) -> Result<Ranking> {
+    /// [`Matcher::rank`], with the job's vectors when a batch encoded them with its
+    /// other jobs' ([`Matcher::jobs_vectors`]); a job ranked alone (`None`) has its
+    /// passages encoded on two threads instead. In a batch every core has jobs of its
+    /// own: the split only halved the encoder's micro-batches, and each batch reads
+    /// every weight matrix once (1,000 jobs at 10k: 7.1–7.3 s split, 6.5–6.6 s not;
+    /// docs/PERFORMANCE.md).
+    fn rank_one(
+        &self,
+        job: &Job,
+        options: &RankOptions,
+        encoded: Option<JobVectors>,
+    ) -> Result<Ranking> {
         let (store, reader) = self.searching()?;
         let searcher = reader.searcher();
         let ranker = Ranker {
@@ -101,8 +129,7 @@ impl Matcher {
         // with the job (another language) is re-scored too; those BM25 did not find come
         // with a BM25 of 0. Only when a semantic feature has a weight: BM25 alone stays
         // plain BM25.
-        let semantic = options.semantic
-            && (ranker.weights.semantic > 0.0 || ranker.weights.semantic_title > 0.0);
+        let semantic = self.by_meaning(options);
         // Words and meaning are searched side by side: BM25's search is one thread's
         // work, and the encoder and the nearest-neighbour scan fill the other core.
         let by_words = || -> Result<Vec<(f32, DocAddress)>> {
@@ -150,7 +177,7 @@ impl Matcher {
             if !semantic {
                 return Ok(Meaning::default());
             }
-            let job_vectors = self.job_vectors(job, alone);
+            let job_vectors = encoded.unwrap_or_else(|| self.job_vectors(job));
             let vectors = self.vectors.of(&searcher)?;
             let near = retrieve::nearest(
                 &searcher,
@@ -271,17 +298,29 @@ impl Matcher {
             }
             return;
         }
+        // Jobs go to the encoder a few at a time, but never so many that a small batch
+        // leaves a thread without work.
+        let threads = self.pool.as_ref().map_or(1, |p| p.current_num_threads());
+        let chunk = super::write::ENCODE_TOGETHER.min(jobs.len().div_ceil(threads).max(1));
         let stop = AtomicBool::new(false);
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Ranking>)>();
         std::thread::scope(|scope| {
             let stop = &stop;
             scope.spawn(move || {
                 self.install(|| {
-                    jobs.par_iter()
+                    jobs.par_chunks(chunk)
                         .enumerate()
-                        .for_each_with(tx, |tx, (i, job)| {
-                            if !stop.load(Ordering::Relaxed) {
-                                let _ = tx.send((i, self.rank_one(job, options, false)));
+                        .for_each_with(tx, |tx, (c, jobs)| {
+                            if stop.load(Ordering::Relaxed) {
+                                return;
+                            }
+                            let vectors = self.jobs_vectors(jobs, options);
+                            for (i, (job, vectors)) in jobs.iter().zip(vectors).enumerate() {
+                                if stop.load(Ordering::Relaxed) {
+                                    return;
+                                }
+                                let ranking = self.rank_one(job, options, Some(vectors));
+                                let _ = tx.send((c * chunk + i, ranking));
                             }
                         })
                 })
@@ -300,5 +339,16 @@ impl Matcher {
                 }
             }
         });
+    }
+}
+
+/// Quantised job vectors of what the encoder gave.
+fn job_vectors(
+    text: Option<[f32; crate::embed::DIM]>,
+    title: Option<[f32; crate::embed::DIM]>,
+) -> JobVectors {
+    JobVectors {
+        text: text.map(|v| Quantised::new(&v)),
+        title: title.map(|v| Quantised::new(&v)),
     }
 }

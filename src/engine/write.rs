@@ -68,8 +68,11 @@ impl Matcher {
             // already holds for it is neither parsed nor analysed.
             let prepared: Vec<Result<Prepared>> = self.install(|| {
                 batch
-                    .par_iter()
-                    .map(|f| self.prepare(f, &fields, &stored))
+                    .par_chunks(ENCODE_TOGETHER)
+                    .map(|files| self.prepare(files, &fields, &stored))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .flatten()
                     .collect()
             });
             for (file, item) in batch.iter().zip(prepared) {
@@ -121,42 +124,84 @@ impl Matcher {
         Ok(report)
     }
 
-    /// Read one profile file for indexing: unchanged (its id, path and text are what
-    /// the index holds), or parsed, analysed and made a document. A JobPosting is refused.
+    /// Read profile files for indexing, each unchanged (its id, path and text are what
+    /// the index holds), or parsed, analysed and made a document. A JobPosting is
+    /// refused. The changed profiles' vectors are encoded together
+    /// ([`Matcher::profiles_vectors`]); a file that fails, even by a panic, is that
+    /// file's error alone.
     fn prepare(
         &self,
-        file: &SourceFile,
+        files: &[SourceFile],
         fields: &index::Fields,
         stored: &HashMap<String, index::Stored>,
-    ) -> Result<Prepared> {
-        guarded(&file.path, || {
-            let text = ingest::read_file(&file.path, &self.config.read)?;
-            if let Some(Stated::Job(_)) = text.stated {
-                return Err(Error::input(
-                    &file.path,
-                    "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
-                ));
-            }
-            let path = absolute(&file.path);
-            let hash = index::content_hash(&text.text);
-            if stored
-                .get(&file.id)
-                .is_some_and(|s| s.hash == hash && s.path == path)
-            {
-                return Ok(Prepared::Unchanged);
-            }
-            let profile = Profile::parse(file.id.clone(), text, self.lexicon());
-            let vectors = self.profile_vectors(&profile);
-            let doc = document(
-                fields,
-                &self.analyzer,
-                (&file.id, &path, hash),
-                &profile,
-                vectors,
-            )
-            .map_err(|e| Error::input(&file.path, e))?;
-            Ok(Prepared::Changed(Box::new(doc)))
-        })
+    ) -> Vec<Result<Prepared>> {
+        let parsed: Vec<Result<Option<(Profile, String, u64)>>> = files
+            .iter()
+            .map(|file| guarded(&file.path, || self.parse(file, stored)))
+            .collect();
+        let profiles: Vec<&Profile> = parsed
+            .iter()
+            .filter_map(|p| p.as_ref().ok()?.as_ref().map(|(profile, ..)| profile))
+            .collect();
+        // Encoded together; should that ever panic, each on its own, so that only the
+        // file that panics loses its document.
+        let together = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.profiles_vectors(&profiles)
+        }));
+        let mut together = together.ok().map(Vec::into_iter);
+        files
+            .iter()
+            .zip(parsed)
+            .map(|(file, parsed)| {
+                let Some((profile, path, hash)) = parsed? else {
+                    return Ok(Prepared::Unchanged);
+                };
+                guarded(&file.path, || {
+                    let vectors = match together.as_mut() {
+                        Some(vectors) => vectors.next().expect("one per profile"),
+                        None => self.profiles_vectors(&[&profile]).remove(0),
+                    };
+                    let doc = document(
+                        fields,
+                        &self.analyzer,
+                        (&file.id, &path, hash),
+                        &profile,
+                        vectors,
+                    )
+                    .map_err(|e| Error::input(&file.path, e))?;
+                    Ok(Prepared::Changed(Box::new(doc)))
+                })
+            })
+            .collect()
+    }
+
+    /// One profile file read and parsed, with its absolute path and content hash;
+    /// `None` when the index holds its text already.
+    fn parse(
+        &self,
+        file: &SourceFile,
+        stored: &HashMap<String, index::Stored>,
+    ) -> Result<Option<(Profile, String, u64)>> {
+        let text = ingest::read_file(&file.path, &self.config.read)?;
+        if let Some(Stated::Job(_)) = text.stated {
+            return Err(Error::input(
+                &file.path,
+                "is a schema.org JobPosting, not a résumé (rank it with `matcher query`)",
+            ));
+        }
+        let path = absolute(&file.path);
+        let hash = index::content_hash(&text.text);
+        if stored
+            .get(&file.id)
+            .is_some_and(|s| s.hash == hash && s.path == path)
+        {
+            return Ok(None);
+        }
+        Ok(Some((
+            Profile::parse(file.id.clone(), text, self.lexicon()),
+            path,
+            hash,
+        )))
     }
 
     /// Add or replace profiles parsed by the caller (from an upload, a database — see
@@ -219,17 +264,27 @@ impl Matcher {
         let fields = &w.store.fields;
         let docs: Result<Vec<Option<TantivyDocument>>> = self.install(|| {
             changes
-                .par_iter()
-                .map(|&(id, profile)| {
-                    profile
-                        .map(|p| {
-                            let hash = index::content_hash(&p.text);
-                            let vectors = self.profile_vectors(p);
-                            document(fields, &self.analyzer, (id, "", hash), p, vectors)
-                                .map_err(|e| Error::usage(format!("profile {id}: {e}")))
+                .par_chunks(ENCODE_TOGETHER)
+                .map(|changes| {
+                    let profiles: Vec<&Profile> = changes.iter().filter_map(|c| c.1).collect();
+                    let mut vectors = self.profiles_vectors(&profiles).into_iter();
+                    changes
+                        .iter()
+                        .map(|&(id, profile)| {
+                            profile
+                                .map(|p| {
+                                    let hash = index::content_hash(&p.text);
+                                    let vectors = vectors.next().expect("one per profile");
+                                    document(fields, &self.analyzer, (id, "", hash), p, vectors)
+                                        .map_err(|e| Error::usage(format!("profile {id}: {e}")))
+                                })
+                                .transpose()
                         })
-                        .transpose()
+                        .collect::<Vec<_>>()
                 })
+                .collect::<Vec<_>>()
+                .into_iter()
+                .flatten()
                 .collect()
         });
         let docs = match docs {
@@ -268,32 +323,41 @@ impl Matcher {
         Ok(existed)
     }
 
-    /// A profile's sentence vectors ([`passages`]): its text, read from the top
-    /// within the token budget, and its headline (or first title). `None` when the
-    /// budget is 0 or the profile has no text.
-    fn profile_vectors(&self, profile: &Profile) -> Option<ProfileVectors> {
+    /// Profiles' sentence vectors ([`passages`]), in order: each one's text, read from
+    /// the top within the token budget, and its headline (or first title), all in one
+    /// encoder call ([`passages::texts_and_titles`]). `None` for every profile when the
+    /// budget is 0, and for one with no text.
+    fn profiles_vectors(&self, profiles: &[&Profile]) -> Vec<Option<ProfileVectors>> {
         if self.config.embed_tokens == 0 {
-            return None;
+            return vec![None; profiles.len()];
         }
-        let title = profile
-            .headline
-            .as_deref()
-            .or(profile.titles.first().map(String::as_str))
-            .unwrap_or("");
-        let (text, title) = passages::text_and_title(
-            Encoder::builtin(),
-            &profile.ranking_text,
-            self.config.embed_tokens,
-            title,
-            false,
-        );
-        let text = text?;
-        Some(ProfileVectors {
-            text: Quantised::new(&text),
-            title: title.as_ref().map(Quantised::new),
-        })
+        let items: Vec<(&str, &str)> = profiles
+            .iter()
+            .map(|p| {
+                let title = p
+                    .headline
+                    .as_deref()
+                    .or(p.titles.first().map(String::as_str))
+                    .unwrap_or("");
+                (p.ranking_text.as_str(), title)
+            })
+            .collect();
+        passages::texts_and_titles(Encoder::builtin(), &items, self.config.embed_tokens)
+            .into_iter()
+            .map(|(text, title)| {
+                Some(ProfileVectors {
+                    text: Quantised::new(&text?),
+                    title: title.as_ref().map(Quantised::new),
+                })
+            })
+            .collect()
     }
 }
+
+/// How many profiles' (or jobs') passages go to the encoder in one call: enough to
+/// fill its micro-batches when each has few tokens, few enough to keep the rayon pool's
+/// tasks small.
+pub(super) const ENCODE_TOGETHER: usize = 8;
 
 /// How many files are parsed before their profiles are handed to the index writer.
 const PARSE_BATCH: usize = 4096;
