@@ -24,7 +24,7 @@ mod weights;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use model::{Scratch, TOKEN_BUDGET, encode_group};
+use model::{ProjCache, Scratch, TOKEN_BUDGET, encode_group};
 use tokenizer::{BOS, EOS, Tokenizer};
 use weights::Weights;
 
@@ -57,6 +57,7 @@ static WEIGHTS: &[u8] =
 pub struct Encoder {
     weights: Weights,
     tokenizer: Tokenizer,
+    cache: ProjCache,
 }
 
 thread_local! {
@@ -87,7 +88,12 @@ impl Encoder {
                 weights.rows
             ));
         }
-        Ok(Encoder { weights, tokenizer })
+        let cache = ProjCache::new(weights.rows);
+        Ok(Encoder {
+            weights,
+            tokenizer,
+            cache,
+        })
     }
 
     /// Names the model and the package its weights come from, for audit logs.
@@ -138,6 +144,7 @@ impl Encoder {
                 if !lens.is_empty() && before + len > TOKEN_BUDGET {
                     encode_group(
                         &self.weights,
+                        &self.cache,
                         &ids[..before],
                         &lens,
                         &mut out[first..i],
@@ -150,7 +157,14 @@ impl Encoder {
                 lens.push(len);
             }
             if !lens.is_empty() {
-                encode_group(&self.weights, &ids, &lens, &mut out[first..], &mut scratch);
+                encode_group(
+                    &self.weights,
+                    &self.cache,
+                    &ids,
+                    &lens,
+                    &mut out[first..],
+                    &mut scratch,
+                );
             }
         });
         out
@@ -165,6 +179,28 @@ mod tests {
     fn the_encoder_is_shared_across_threads() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Encoder>();
+    }
+
+    #[test]
+    fn cached_projections_give_the_vectors_computed_ones_do() {
+        // A fresh encoder: its cache starts empty, so the first call projects every
+        // token, the second reads every one from the cache, the third mixes the two.
+        let enc = Encoder::from_static(WEIGHTS, "test").unwrap();
+        let texts = [
+            "Backend engineer, Kafka and Kubernetes",
+            "护士 负责病房护理",
+            "Nurse",
+        ];
+        let cold = enc.encode_batch(&texts);
+        assert!(enc.cache.get(enc.tokenize("Nurse")[1]).is_some());
+        assert_eq!(enc.encode_batch(&texts), cold);
+        let mixed = enc.encode_batch(&["Pflegefachmann", texts[1], "Zahnarzthelferin"]);
+        assert_eq!(mixed[1], cold[1]);
+        let fresh = Encoder::from_static(WEIGHTS, "test").unwrap();
+        assert_eq!(
+            mixed,
+            fresh.encode_batch(&["Pflegefachmann", texts[1], "Zahnarzthelferin"])
+        );
     }
 
     #[test]
