@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::parser::ValueSource;
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use matcher::{DocKind, IndexOptions, IndexReport, Matcher, Parsed, RankOptions, Ranking, Weights};
 
 /// Rank candidate profiles against job descriptions — Chinese, English or mixed.
@@ -18,6 +19,11 @@ struct Cli {
     /// Index directory.
     #[arg(long, global = true, default_value = "index", value_name = "DIR")]
     index: PathBuf,
+    /// Whether `--index` was given: only the default index is built from ./corpus on
+    /// first use, so a mistyped path is an error rather than a ranking of the demo
+    /// profiles.
+    #[arg(skip)]
+    index_given: bool,
     /// Worker threads (default: number of CPUs).
     #[arg(long, global = true, value_name = "N")]
     threads: Option<usize>,
@@ -367,7 +373,9 @@ enum Outcome {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let mut cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    cli.index_given = matches.value_source("index") == Some(ValueSource::CommandLine);
     if let Command::PdfText { file } = &cli.command {
         return pdf_text(file, cli.max_file_size);
     }
@@ -497,7 +505,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             explain,
             job,
         } => {
-            ensure_index(&matcher)?;
+            ensure_index(&matcher, !cli.index_given)?;
+            matcher.require_index()?;
             let job = matcher.read_job(&job)?;
             let options = RankOptions {
                 details: !matches!(format, QueryFormat::Trec),
@@ -520,7 +529,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             out,
             jobs,
         } => {
-            ensure_index(&matcher)?;
+            ensure_index(&matcher, !cli.index_given)?;
+            matcher.require_index()?;
             let (jobs, errors) = matcher.read_jobs(&jobs);
             for e in &errors {
                 eprintln!("matcher: {e}");
@@ -698,7 +708,8 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let source = match run {
                 Some(path) => matcher::AuditSource::Run(path),
                 None => {
-                    ensure_index(&matcher)?;
+                    ensure_index(&matcher, !cli.index_given)?;
+                    matcher.require_index()?;
                     matcher::AuditSource::Jobs(jobs)
                 }
             };
@@ -767,7 +778,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
                     Ok(token)
                 })
                 .transpose()?;
-            ensure_index(&matcher)?;
+            ensure_index(&matcher, !cli.index_given)?;
             let options = matcher::ServeOptions {
                 addr,
                 token,
@@ -809,14 +820,16 @@ fn write_ranking(w: &mut dyn Write, ranking: &Ranking, format: RankFormat) -> io
     }
 }
 
-/// `query` and `rank` on a fresh clone: build the index from the bundled corpus first.
-fn ensure_index(matcher: &Matcher) -> anyhow::Result<()> {
-    if matcher.index_exists() {
+/// `query` and `rank` on a fresh clone: build the default index from the bundled corpus
+/// first. An index named with `--index` is never built behind the user's back: ranking
+/// then reports that it is missing and how to build it.
+fn ensure_index(matcher: &Matcher, default_index: bool) -> anyhow::Result<()> {
+    if matcher.index_exists() || !default_index {
         return Ok(());
     }
     let corpus = Path::new("corpus");
     if !corpus.is_dir() {
-        return Ok(()); // ranking reports the missing index with how to build one
+        return Ok(()); // the caller reports the missing index with how to build one
     }
     let profiles = corpus.join("profiles");
     let source = if profiles.is_dir() {

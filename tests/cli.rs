@@ -61,6 +61,34 @@ fn fresh_query_builds_index_and_ranks_seeds_first() {
 }
 
 #[test]
+fn a_named_index_that_is_missing_is_an_error_not_the_bundled_corpus() {
+    // Only the default index is built from ./corpus on first use: a mistyped --index
+    // must not rank the demo profiles (a benchmark once did, and quoted the figure).
+    let ws = workspace();
+    for args in [
+        &["--index", "elsewhere", "rank", "corpus/jobs"][..],
+        &[
+            "query",
+            "--index",
+            "elsewhere",
+            "corpus/jobs/zh-im-backend-lead.md",
+        ][..],
+    ] {
+        let o = run(ws.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        let err = stderr(&o);
+        assert_eq!(err.lines().count(), 1, "one error, not one a job: {err}");
+        assert!(
+            err.contains("elsewhere: no index here") && err.contains("matcher index --index"),
+            "{err}"
+        );
+        assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+        assert!(!ws.path().join("elsewhere").exists());
+        assert!(!ws.path().join("index").exists());
+    }
+}
+
+#[test]
 fn tokenization_of_chinese_english_and_mixed_text() {
     let ws = tempfile::tempdir().unwrap();
     let terms = |args: &[&str]| -> Vec<String> {

@@ -329,6 +329,18 @@ impl Matcher {
         index::exists(&self.config.index_dir)
     }
 
+    /// `Ok` if an index exists at the configured directory, else the error that says
+    /// how to build one: for a caller about to rank many jobs, once instead of per job.
+    pub fn require_index(&self) -> Result<()> {
+        if self.index_exists() {
+            Ok(())
+        } else {
+            Err(Error::new(crate::error::ErrorKind::NoIndex(
+                self.config.index_dir.clone(),
+            )))
+        }
+    }
+
     /// The skill taxonomy in use.
     pub fn taxonomy(&self) -> &Taxonomy {
         &self.lexicon().skills
