@@ -58,6 +58,11 @@ pub const DEFAULT_EMBED_TOKENS: usize = 256;
 /// encodes its job in about half the time (docs/QUALITY.md, docs/PERFORMANCE.md).
 pub const DEFAULT_JOB_TOKENS: usize = 128;
 
+/// How many profiles' (or jobs') passages go to the encoder in one call: enough to
+/// fill its micro-batches when each has few tokens, few enough to keep the rayon pool's
+/// tasks small.
+const ENCODE_TOGETHER: usize = 8;
+
 impl Default for MatcherBuilder {
     fn default() -> Self {
         MatcherBuilder {

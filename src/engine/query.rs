@@ -301,7 +301,7 @@ impl Matcher {
         // Jobs go to the encoder a few at a time, but never so many that a small batch
         // leaves a thread without work.
         let threads = self.pool.as_ref().map_or(1, |p| p.current_num_threads());
-        let chunk = super::write::ENCODE_TOGETHER.min(jobs.len().div_ceil(threads).max(1));
+        let chunk = super::ENCODE_TOGETHER.min(jobs.len().div_ceil(threads).max(1));
         let stop = AtomicBool::new(false);
         let (tx, rx) = std::sync::mpsc::channel::<(usize, Result<Ranking>)>();
         std::thread::scope(|scope| {

@@ -10,7 +10,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use tantivy::{TantivyDocument, Term, doc};
 
-use super::{IndexOptions, IndexReport, Matcher, Writing, guarded};
+use super::{ENCODE_TOGETHER, IndexOptions, IndexReport, Matcher, Writing, guarded};
 use crate::analysis::Analyzer;
 use crate::embed::{Encoder, passages};
 use crate::error::{Error, Result};
@@ -353,11 +353,6 @@ impl Matcher {
             .collect()
     }
 }
-
-/// How many profiles' (or jobs') passages go to the encoder in one call: enough to
-/// fill its micro-batches when each has few tokens, few enough to keep the rayon pool's
-/// tasks small.
-pub(super) const ENCODE_TOGETHER: usize = 8;
 
 /// How many files are parsed before their profiles are handed to the index writer.
 const PARSE_BATCH: usize = 4096;
