@@ -182,21 +182,13 @@ pub(crate) fn text_and_title(
     if !split {
         return texts_and_titles(encoder, &[(text, title)], budget).remove(0);
     }
-    let text = neutral(text);
-    let parts = passages(encoder, &text, budget);
-    let title = neutral(title.trim());
-    let mut texts: Vec<&str> = parts.iter().map(|(t, _)| *t).collect();
-    if !title.is_empty() {
-        texts.push(&title);
-    }
-    let (a, b) = texts.split_at(texts.len() / 2);
-    let (mut vectors, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
-    vectors.extend(b);
-    let title = match title.is_empty() {
-        true => None,
-        false => vectors.pop().and_then(|v| unit(adapter::adapt(&v))),
+    let halves = |texts: &[&str]| {
+        let (a, b) = texts.split_at(texts.len() / 2);
+        let (mut vectors, b) = rayon::join(|| encoder.encode_batch(a), || encoder.encode_batch(b));
+        vectors.extend(b);
+        vectors
     };
-    (weighted_mean(&vectors, &parts), title)
+    encode_pairs(encoder, &[(text, title)], budget, halves).remove(0)
 }
 
 /// [`text_and_title`] of many `(text, title)` pairs, in order, with one encoder call for
@@ -208,6 +200,17 @@ pub(crate) fn texts_and_titles(
     encoder: &Encoder,
     items: &[(&str, &str)],
     budget: usize,
+) -> Vec<TextAndTitle> {
+    encode_pairs(encoder, items, budget, |texts| encoder.encode_batch(texts))
+}
+
+/// The pairs' passages and titles, in order, given to `encode` in one list, and its
+/// vectors (one a text given) put back together as each pair's text and title vectors.
+fn encode_pairs(
+    encoder: &Encoder,
+    items: &[(&str, &str)],
+    budget: usize,
+    encode: impl FnOnce(&[&str]) -> Vec<[f32; DIM]>,
 ) -> Vec<TextAndTitle> {
     let neutral: Vec<(Cow<'_, str>, Cow<'_, str>)> = items
         .iter()
@@ -224,7 +227,7 @@ pub(crate) fn texts_and_titles(
             texts.push(title);
         }
     }
-    let vectors = encoder.encode_batch(&texts);
+    let vectors = encode(&texts);
     let mut rest = vectors.as_slice();
     parts
         .iter()
