@@ -184,15 +184,18 @@ fn compare() {
 }
 
 fn load() {
+    let cpu = thread_cpu();
     let t = Instant::now();
     let enc = Encoder::builtin();
     let load = t.elapsed().as_secs_f64();
     let t = Instant::now();
     std::hint::black_box(enc.encode("后端开发工程师"));
     let first = t.elapsed().as_secs_f64();
+    let cpu = thread_cpu() - cpu;
     println!(
         "{}",
-        serde_json::json!({"load_seconds": load, "first_encode_seconds": first})
+        serde_json::json!({"load_seconds": load, "first_encode_seconds": first,
+                           "cpu_seconds": cpu, "version": enc.version()})
     );
 }
 

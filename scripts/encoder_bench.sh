@@ -60,7 +60,8 @@ med = lambda k: statistics.median(x["inner"][k] for x in loads) * 1e3
 proc = statistics.median(x["process"] for x in loads) * 1e3
 print(f"\n== Encoder::builtin() in a fresh process (median of {len(loads)}): "
       f"load {med('load_seconds'):.1f} ms, first encode {med('first_encode_seconds'):.2f} ms, "
-      f"whole process {proc:.0f} ms; CPU time of load + first encode {med('cpu_seconds'):.0f} ms")
+      f"whole process {proc:.0f} ms; CPU time of load + first encode {med('cpu_seconds'):.0f} ms; "
+      f"kernels: {loads[0]['inner']['version']}")
 pr = json.load(open(f"{out}/profiles.json"))
 print(f"\n== per profile ({pr['profiles']} corpus profiles; medians, min–max)")
 f = lambda s, k=1: f"{s['median']*k:.1f} ({s['min']*k:.1f}–{s['max']*k:.1f})"

