@@ -10,6 +10,9 @@
 //! 4. A kept writer (`keep_writer`, as `matcher serve` holds it) commits each write so
 //!    that another engine opened on the directory sees it, holds the index's lock until
 //!    `close_writer`, and then lets another writer in.
+//! 5. An engine keeps candidates' decoded facts across queries: a profile replaced by
+//!    `upsert` is scored on its new facts (skills, years) by the same engine, never on
+//!    what it kept of the old ones.
 
 use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
 
@@ -100,6 +103,69 @@ fn upsert_and_delete_by_id() {
         .build()
         .unwrap();
     assert_eq!(ids(&again, &job), ["c"]);
+}
+
+#[test]
+fn a_replaced_profile_is_scored_on_its_new_facts_by_the_engine_that_ranked_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .build()
+        .unwrap();
+    let profile = |text: &str| {
+        let t = Text::from_bytes(text.as_bytes(), Format::Markdown).unwrap();
+        Profile::parse("p", t, m.lexicon())
+    };
+    let other = Profile::parse(
+        "q",
+        Text::from_bytes(b"# Quinn Sample\nKafka administrator", Format::Markdown).unwrap(),
+        m.lexicon(),
+    );
+    m.upsert(&[
+        profile("# Pat Sample\nKafka engineer with 2 years of experience"),
+        other,
+    ])
+    .unwrap();
+    let job = m
+        .read_job(&write(
+            dir.path(),
+            "job.md",
+            "# Streaming engineer\nRequirements: Kafka, Flink, Kubernetes",
+        ))
+        .unwrap();
+    let seen = |m: &Matcher| {
+        let ranking = m.rank(&job, &RankOptions::default()).unwrap();
+        let p = ranking.results.into_iter().find(|r| r.id == "p").unwrap();
+        let mut found: Vec<String> = p
+            .explanation
+            .matched_required
+            .iter()
+            .map(|e| e.skill.clone())
+            .collect();
+        found.sort();
+        (found, p.explanation.years)
+    };
+    assert_eq!(seen(&m), (vec!["Kafka".to_string()], Some(2.0)));
+    assert_eq!(seen(&m), (vec!["Kafka".to_string()], Some(2.0)));
+    m.upsert(&[profile(
+        "# Pat Sample\nKafka, Flink and Kubernetes engineer with 7 years of experience",
+    )])
+    .unwrap();
+    let now = (
+        vec![
+            "Flink".to_string(),
+            "Kafka".to_string(),
+            "Kubernetes".to_string(),
+        ],
+        Some(7.0),
+    );
+    assert_eq!(seen(&m), now);
+    // And an engine opened afresh reads the same.
+    let fresh = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .build()
+        .unwrap();
+    assert_eq!(seen(&fresh), now);
 }
 
 #[test]

@@ -221,6 +221,7 @@ impl MatcherBuilder {
             pool,
             searching: OnceLock::new(),
             vectors: index::VectorCache::default(),
+            facts: index::FactsCache::default(),
             writing: Mutex::new(None),
         })
     }
@@ -294,6 +295,8 @@ pub struct Matcher {
     pool: Option<rayon::ThreadPool>,
     searching: OnceLock<(Store, IndexReader)>,
     vectors: index::VectorCache,
+    /// Candidates' decoded re-scoring facts, kept across queries.
+    facts: index::FactsCache,
     /// Where rankings are logged, when they are.
     audit: Option<AuditLog>,
     /// The vocabularies' digests for the configuration fingerprint, made on first use.

@@ -105,6 +105,7 @@ impl Matcher {
             parallel: self.pool.is_some(),
             semantic: None,
             must_have: &[],
+            facts: &self.facts,
         };
         let must_have = ranker.required_filter(&options.require)?;
         let mut terms = JobTerms::new(&self.analyzer, job);

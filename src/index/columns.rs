@@ -18,9 +18,20 @@
 //! a field must not be skipped when serializing (no `skip_serializing_if`): a test below
 //! round-trips real and empty facts to catch that. The column is not zstd-compressed
 //! (see Cargo.toml): a compressed block costs more to open than the whole lookup.
+//!
+//! A profile is a candidate of many jobs, and decoding its facts (a dictionary lookup
+//! and a String for every skill and title) was a tenth of a batch's time. So the
+//! decoded facts are kept per document, in a [`FactsCache`] the engine holds across
+//! queries, for at most [`CACHED_FACTS`] profiles: filled as candidates are first met,
+//! kept while their segment lives.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 use tantivy::columnar::BytesColumn;
+use tantivy::index::SegmentId;
 use tantivy::{DocAddress, Searcher, TantivyError};
 
 use crate::error::{Error, Result};
@@ -70,40 +81,101 @@ impl RescoreFacts {
     }
 }
 
-/// The facts column of every segment of one searcher: open it once per query, then
-/// read any candidate's facts by its address.
-pub(crate) struct Columns {
-    segments: Vec<Option<BytesColumn>>,
+/// How many profiles' decoded facts a [`FactsCache`] keeps at most, over all segments:
+/// a few KB each, so on the order of 100 MB at most.
+const CACHED_FACTS: usize = 32_768;
+
+/// One slot a document of a segment, set when its facts are first decoded.
+type Slots = Arc<[OnceLock<Arc<RescoreFacts>>]>;
+
+/// The decoded [`RescoreFacts`] of documents met before, by segment id ([module
+/// doc](self)): a document's facts never change while its segment lives.
+#[derive(Default)]
+pub(crate) struct FactsCache {
+    segments: Mutex<FxHashMap<SegmentId, Slots>>,
+    filled: AtomicUsize,
 }
 
-impl Columns {
-    /// Open the facts column of every segment of `searcher`.
-    pub(crate) fn open(searcher: &Searcher) -> Result<Columns> {
+impl FactsCache {
+    /// The slots of every segment of `searcher`, in its segment order; segments no
+    /// longer in it are dropped, and their slots counted out.
+    fn slots(&self, searcher: &Searcher) -> Vec<Slots> {
+        let readers = searcher.segment_readers();
+        let mut cache = self.segments.lock().unwrap_or_else(|e| e.into_inner());
+        let out = readers
+            .iter()
+            .map(|r| {
+                let slots = cache
+                    .entry(r.segment_id())
+                    .or_insert_with(|| (0..r.max_doc()).map(|_| OnceLock::new()).collect());
+                Arc::clone(slots)
+            })
+            .collect();
+        if cache.len() > readers.len() {
+            let live: Vec<SegmentId> = readers.iter().map(|r| r.segment_id()).collect();
+            cache.retain(|id, slots| {
+                let keep = live.contains(id);
+                if !keep {
+                    let n = slots.iter().filter(|s| s.get().is_some()).count();
+                    self.filled.fetch_sub(n, Ordering::Relaxed);
+                }
+                keep
+            });
+        }
+        out
+    }
+}
+
+/// The facts column of every segment of one searcher: open it once per query, then
+/// read any candidate's facts by its address.
+pub(crate) struct Columns<'a> {
+    segments: Vec<(Option<BytesColumn>, Slots)>,
+    cache: &'a FactsCache,
+}
+
+impl<'a> Columns<'a> {
+    /// Open the facts column of every segment of `searcher`, with `cache`'s facts.
+    pub(crate) fn open(searcher: &Searcher, cache: &'a FactsCache) -> Result<Columns<'a>> {
         let mut segments = Vec::with_capacity(searcher.segment_readers().len());
-        for segment in searcher.segment_readers() {
+        for (segment, slots) in searcher.segment_readers().iter().zip(cache.slots(searcher)) {
             // A segment without the column has no documents that have it: an address
             // into it is reported when read.
-            segments.push(segment.fast_fields().bytes("facts")?);
+            segments.push((segment.fast_fields().bytes("facts")?, slots));
         }
-        Ok(Columns { segments })
+        Ok(Columns { segments, cache })
     }
 
-    /// The re-scoring facts of the document at `addr`; `buf` is scratch space a caller
-    /// reading many documents can reuse.
-    pub(crate) fn facts(&self, addr: DocAddress, buf: &mut Vec<u8>) -> Result<RescoreFacts> {
-        let column = self
+    /// The re-scoring facts of the document at `addr`: from the cache, or decoded (and
+    /// kept, while it has room); `buf` is scratch space a caller reading many documents
+    /// can reuse.
+    pub(crate) fn facts(&self, addr: DocAddress, buf: &mut Vec<u8>) -> Result<Arc<RescoreFacts>> {
+        let (column, slots) = self
             .segments
             .get(addr.segment_ord as usize)
-            .and_then(Option::as_ref)
+            .and_then(|(c, s)| Some((c.as_ref()?, s)))
             .ok_or_else(|| corrupt(format!("no facts column for {addr:?}")))?;
-        let Some(ord) = column.term_ords(addr.doc_id).next() else {
-            return Ok(RescoreFacts::default());
-        };
-        buf.clear();
-        column
-            .ord_to_bytes(ord, buf)
-            .map_err(|e| corrupt(format!("facts column: {e}")))?;
-        RescoreFacts::decode(buf)
+        let slot = slots.get(addr.doc_id as usize);
+        if let Some(facts) = slot.and_then(OnceLock::get) {
+            return Ok(Arc::clone(facts));
+        }
+        let facts = Arc::new(match column.term_ords(addr.doc_id).next() {
+            None => RescoreFacts::default(),
+            Some(ord) => {
+                buf.clear();
+                column
+                    .ord_to_bytes(ord, buf)
+                    .map_err(|e| corrupt(format!("facts column: {e}")))?;
+                RescoreFacts::decode(buf)?
+            }
+        });
+        let filled = &self.cache.filled;
+        if let Some(slot) = slot
+            && filled.load(Ordering::Relaxed) < CACHED_FACTS
+            && slot.set(Arc::clone(&facts)).is_ok()
+        {
+            filled.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(facts)
     }
 }
 

@@ -24,7 +24,7 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
-use crate::index::{Columns, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
+use crate::index::{Columns, FactsCache, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
 use crate::job::Job;
 use crate::profile::{Education, Personal, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::{DenseFeedback, Feedback, JobTerms, JobVectors};
@@ -323,15 +323,16 @@ pub(crate) struct Ranker<'a> {
     /// Skills every candidate must have (canonical, lowercased): BM25's candidates have
     /// them already, the nearest-neighbour ones are checked here.
     pub must_have: &'a [String],
+    /// Candidates' decoded facts, kept across queries.
+    pub facts: &'a FactsCache,
 }
 
 /// A candidate as re-scoring sees it: read from the index's columns, not its documents.
 struct Loaded {
     addr: DocAddress,
-    id: String,
     bm25: f32,
-    facts: ProfileFacts,
-    headline_terms: Vec<String>,
+    /// Its id, facts and headline terms.
+    rescore: Arc<RescoreFacts>,
     /// The cosines of the job's and the profile's text and title vectors.
     semantic: Option<f32>,
     semantic_title: Option<f32>,
@@ -383,16 +384,13 @@ impl Ranker<'_> {
         candidates: Vec<(f32, DocAddress)>,
         options: &RankOptions,
     ) -> Result<Vec<Match>> {
-        let columns = Columns::open(self.searcher)?;
+        let columns = Columns::open(self.searcher, self.facts)?;
         let exclude: Vec<String> = options.exclude.iter().map(|e| e.to_lowercase()).collect();
         // Filters first, on what the columns hold; only `exclude` needs the text, and
         // only then is every candidate's document read.
         let load = |&(bm25, addr): &(f32, DocAddress)| -> Result<Option<Loaded>> {
-            let RescoreFacts {
-                id,
-                facts,
-                headline_terms,
-            } = columns.facts(addr, &mut Vec::new())?;
+            let rescore = columns.facts(addr, &mut Vec::new())?;
+            let facts = &rescore.facts;
             if options
                 .min_years
                 .is_some_and(|min| !facts.years.is_some_and(|y| y >= min))
@@ -420,10 +418,8 @@ impl Ranker<'_> {
             };
             Ok(Some(Loaded {
                 addr,
-                id,
                 bm25,
-                facts,
-                headline_terms,
+                rescore,
                 semantic,
                 semantic_title,
                 stored,
@@ -450,7 +446,7 @@ impl Ranker<'_> {
             scored[b]
                 .score
                 .total_cmp(&scored[a].score)
-                .then_with(|| loaded[a].id.cmp(&loaded[b].id))
+                .then_with(|| loaded[a].rescore.id.cmp(&loaded[b].rescore.id))
         });
         order.truncate(options.top);
         let mut scored: Vec<Option<Scored>> = scored.into_iter().map(Some).collect();
@@ -513,12 +509,12 @@ impl Ranker<'_> {
                         let title = stored
                             .headline
                             .clone()
-                            .or_else(|| c.facts.titles.first().cloned())?;
+                            .or_else(|| c.rescore.facts.titles.first().cloned())?;
                         Some(TitleSimilarity { title, cosine })
                     }),
-                    ..explain(&ctx, &c.facts, &stored.body, s)
+                    ..explain(&ctx, &c.rescore.facts, &stored.body, s)
                 },
-                id: c.id,
+                id: c.rescore.id.clone(),
                 name: stored.name.filter(|_| !options.blind),
                 headline: stored.headline,
                 bm25: c.bm25,
@@ -581,7 +577,7 @@ impl Ranker<'_> {
         let mut headline_idf: FxHashMap<String, f32> = FxHashMap::default();
         for t in title_terms
             .iter()
-            .chain(candidates.iter().flat_map(|c| &c.headline_terms))
+            .chain(candidates.iter().flat_map(|c| &c.rescore.headline_terms))
         {
             if !headline_idf.contains_key(t) {
                 let df = self
@@ -641,9 +637,9 @@ impl Ranker<'_> {
     ) -> Scored {
         let candidate = Candidate {
             bm25: c.bm25,
-            facts: &c.facts,
-            headline_terms: c.headline_terms.iter().cloned().collect(),
-            skills: SkillMatch::new(ctx, &c.facts),
+            facts: &c.rescore.facts,
+            headline_terms: c.rescore.headline_terms.iter().cloned().collect(),
+            skills: SkillMatch::new(ctx, &c.rescore.facts),
             semantic: c.semantic,
             semantic_title: c.semantic_title,
         };
@@ -690,7 +686,7 @@ impl Ranker<'_> {
         // one language a posting's words are the evidence: an encoder reads every
         // executive's biography as near a short 招聘 posting, and counting that opened
         // the gate to all of them (docs/QUALITY.md, session 20).
-        let words_cannot_meet = ctx.title_only || c.facts.written_in != ctx.job.written_in;
+        let words_cannot_meet = ctx.title_only || c.rescore.facts.written_in != ctx.job.written_in;
         let meaning = match (self.weights.semantic > 0.0, value("semantic")) {
             (true, Some(v)) if ctx.max_semantic > 0.0 && words_cannot_meet => v / ctx.max_semantic,
             _ => 0.0,
