@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use daachorse::DoubleArrayAhoCorasick;
+use rustc_hash::FxHashMap;
 
 use super::rows::{self, Row, parse_rows};
 use serde::Serialize;
@@ -57,6 +58,10 @@ pub struct Taxonomy {
     /// How many skills name each skill as broader.
     narrower: Vec<u32>,
     by_name: HashMap<String, SkillId>,
+    /// Each skill's canonical name as written, for [`Taxonomy::lookup`] of the names
+    /// profiles' facts hold without lowercasing them first (a candidate's every skill
+    /// is looked up at every job it is ranked for).
+    by_canonical: FxHashMap<String, SkillId>,
     /// Pattern index → (skill, exact text when the alias is case-sensitive).
     patterns: Vec<(SkillId, Option<String>)>,
     automaton: DoubleArrayAhoCorasick<u32>,
@@ -126,6 +131,12 @@ impl Taxonomy {
         for (i, r) in rows.iter().enumerate() {
             by_name.entry(r.name.to_lowercase()).or_insert(i as SkillId);
         }
+        let by_canonical = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| by_name[&r.name.to_lowercase()] == *i as SkillId)
+            .map(|(i, r)| (r.name.clone(), i as SkillId))
+            .collect();
         let (patterns, texts) = rows::alias_patterns(&rows);
         let automaton = match precompiled {
             Some(bytes) => DoubleArrayAhoCorasick::deserialize(bytes)
@@ -155,6 +166,7 @@ impl Taxonomy {
             skills,
             narrower,
             by_name,
+            by_canonical,
             patterns,
             automaton,
         }
@@ -203,6 +215,9 @@ impl Taxonomy {
     /// The id of the skill with this canonical name (case-insensitive), or of the skill
     /// this alias names.
     pub fn lookup(&self, name: &str) -> Option<SkillId> {
+        if let Some(&id) = self.by_canonical.get(name) {
+            return Some(id);
+        }
         if let Some(&id) = self.by_name.get(&name.to_lowercase()) {
             return Some(id);
         }
@@ -314,6 +329,27 @@ mod tests {
         let kafka = t.lookup("kafka").unwrap();
         assert_eq!(t.skill(t.skill(kafka).broader[0]).name, "message queue");
         assert_eq!(t.lookup("golang"), t.lookup("Go"));
+    }
+
+    /// A canonical name as written (what profiles' facts hold) is looked up without
+    /// lowercasing; every other spelling still finds the same skill, and a name whose
+    /// lowercase another skill took first keeps that skill, as before.
+    #[test]
+    fn a_canonical_name_finds_what_its_lowercase_finds() {
+        let t = Taxonomy::builtin();
+        for i in 0..t.len() as SkillId {
+            let name = &t.skill(i).name;
+            assert_eq!(
+                t.lookup(name),
+                t.by_name.get(&name.to_lowercase()).copied(),
+                "{name}"
+            );
+        }
+        let t = Taxonomy::from_tsv("canonical\tdomain\taliases\tbroader\nGo\t\t\t\ngo\t\t\t\n");
+        assert_eq!(
+            (t.lookup("Go"), t.lookup("go"), t.lookup("GO")),
+            (Some(0), Some(0), Some(0))
+        );
     }
 
     #[test]
