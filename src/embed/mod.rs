@@ -73,7 +73,7 @@ thread_local! {
 impl Encoder {
     /// The encoder compiled into the library, loaded on first use (parsing the
     /// embedded file's header, copying the 6 MB of dense matrices, building the
-    /// vocabulary trie) and shared by every caller after that.
+    /// vocabulary's prefix map) and shared by every caller after that.
     pub fn builtin() -> &'static Encoder {
         static ENCODER: OnceLock<Encoder> = OnceLock::new();
         ENCODER.get_or_init(|| {
