@@ -16,6 +16,7 @@
 //! same text gives the same bits whether it is encoded alone or within any batch.
 
 pub(crate) mod adapter;
+mod direct;
 mod int8;
 mod model;
 pub(crate) mod passages;

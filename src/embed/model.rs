@@ -16,7 +16,9 @@
 //! n-gram window slot that would reach into a neighbouring sentence reads zeros
 //! instead, which is exactly the per-sentence zero padding. Convolutions are an
 //! im2col gather followed by one GEMM (`matrixmultiply`, single-threaded), in 8-bit
-//! integers on a CPU with AVX-512 VNNI ([`super::int8`]). Every buffer
+//! integers on a CPU with AVX-512 VNNI ([`super::int8`]); the products of a few rows
+//! a sentence read the weights directly on a CPU with AVX-512 ([`super::direct`]).
+//! Every buffer
 //! lives in a [`Scratch`] reused across calls: nothing is allocated per token.
 //! The projection of a token's embedding row depends on its piece id alone, so the
 //! encoder keeps it per id once computed ([`ProjCache`]) and projects only new ids.
@@ -24,6 +26,7 @@
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use super::direct;
 use super::int8::{self, Int8Matrix, Quantized};
 use super::weights::{CNN_DIM, EMB_DIM, FEAT_DIM, HEAD_DIM, Matrix, NUM_CHUNKS, ORDERS, Weights};
 
@@ -85,6 +88,8 @@ pub(crate) struct Scratch {
     y1: Vec<f32>,
     y2: Vec<f32>,
     z: Vec<f32>,
+    /// The second product of a head layer with a skip connection, before it is added.
+    t: Vec<f32>,
     /// Per token: its sentence's first and one-past-last token.
     bounds: Vec<(u32, u32)>,
     /// The tokens whose ids [`ProjCache`] does not hold, their embedding rows, and
@@ -99,7 +104,7 @@ pub(crate) struct Scratch {
 /// The convolutions' matrices in 8 bits, `(w1, w2)` a branch, when the CPU runs them.
 pub(crate) type Int8Branches = [(Int8Matrix, Int8Matrix); 3];
 
-/// A convolution's GEMM (`c = cols · w`, `beta` 0): in 8 bits when `q` is given,
+/// A convolution's GEMM (`c = cols · w`): in 8 bits when `q` is given,
 /// else in `f32`.
 fn conv(
     m: usize,
@@ -111,12 +116,26 @@ fn conv(
 ) {
     match q {
         Some(q) => int8::gemm(m, cols, q, c, c_rs, quantized),
-        None => gemm(m, cols, w.rows, w, c, c_rs, 0.0),
+        None => sgemm(m, cols, w.rows, w, c, c_rs),
     }
 }
 
-/// `c[i·c_rs ..][..n] = beta·c + a[i·a_rs ..][..k] · b` for `m` rows (row-major).
-fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize, beta: f32) {
+/// `c[i·c_rs ..][..n] = a[i·a_rs ..][..k] · b` for `m` rows (row-major): straight from
+/// the weights where the CPU can ([`direct`]), else by matrixmultiply.
+fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize) {
+    let (k, n) = (b.rows, b.cols);
+    if m == 0 {
+        return;
+    }
+    if n.is_multiple_of(32) && direct::supported() {
+        return direct::gemm(m, k, n, a, a_rs, &b.data, c, c_rs);
+    }
+    sgemm(m, a, a_rs, b, c, c_rs);
+}
+
+/// [`gemm`] by matrixmultiply, which packs the weights first: for the convolutions'
+/// token rows in `f32`, where packing pays (384 rows a micro-batch).
+fn sgemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize) {
     let (k, n) = (b.rows, b.cols);
     if m == 0 {
         return;
@@ -138,12 +157,19 @@ fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize
             b.data.as_ptr(),
             n as isize,
             1,
-            beta,
+            0.0,
             c.as_mut_ptr(),
             c_rs as isize,
             1,
         );
     }
+}
+
+/// `c += a · b`, `c` being `m` rows of `b.cols`, through `t`.
+fn gemm_add(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], t: &mut Vec<f32>) {
+    let t = ensure(t, m * b.cols);
+    gemm(m, a, a_rs, b, t, b.cols);
+    c.iter_mut().zip(t.iter()).for_each(|(c, t)| *c += t);
 }
 
 /// Layer normalisation of each `width`-long row of `x`, in place, as the reference:
@@ -262,7 +288,7 @@ pub(crate) fn encode_group(
             row.copy_from_slice(&feats[i * FEAT_DIM..i * FEAT_DIM + EMB_DIM]);
         }
         let projected = ensure(&mut s.miss_out, m * cat);
-        gemm(m, input, EMB_DIM, &w.proj_w, projected, cat, 0.0);
+        gemm(m, input, EMB_DIM, &w.proj_w, projected, cat);
         for row in projected.chunks_exact_mut(cat) {
             row.iter_mut().zip(&w.proj_b).for_each(|(v, b)| *v += b);
         }
@@ -314,7 +340,7 @@ pub(crate) fn encode_group(
         }
     }
     let mean = ensure(&mut s.mean, n_sent * EMB_DIM);
-    gemm(n_sent, sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM, 0.0);
+    gemm(n_sent, sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM);
     for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
         let len = len as f32;
         let inv = 1.0 / len.sqrt();
@@ -326,18 +352,18 @@ pub(crate) fn encode_group(
     // The head: y0 = relu(m·d0), y1 = relu(m·p1 + y0·d1), y2 = relu(y1·d2),
     // z = tanh(y1·p3 + y2·d3), L2-normalised.
     let y0 = ensure(&mut s.y0, n_sent * HEAD_DIM);
-    gemm(n_sent, mean, EMB_DIM, &w.d0, y0, HEAD_DIM, 0.0);
+    gemm(n_sent, mean, EMB_DIM, &w.d0, y0, HEAD_DIM);
     relu(y0);
     let y1 = ensure(&mut s.y1, n_sent * HEAD_DIM);
-    gemm(n_sent, mean, EMB_DIM, &w.p1, y1, HEAD_DIM, 0.0);
-    gemm(n_sent, y0, HEAD_DIM, &w.d1, y1, HEAD_DIM, 1.0);
+    gemm(n_sent, mean, EMB_DIM, &w.p1, y1, HEAD_DIM);
+    gemm_add(n_sent, y0, HEAD_DIM, &w.d1, y1, &mut s.t);
     relu(y1);
     let y2 = ensure(&mut s.y2, n_sent * EMB_DIM);
-    gemm(n_sent, y1, HEAD_DIM, &w.d2, y2, EMB_DIM, 0.0);
+    gemm(n_sent, y1, HEAD_DIM, &w.d2, y2, EMB_DIM);
     relu(y2);
     let z = ensure(&mut s.z, n_sent * EMB_DIM);
-    gemm(n_sent, y1, HEAD_DIM, &w.p3, z, EMB_DIM, 0.0);
-    gemm(n_sent, y2, EMB_DIM, &w.d3, z, EMB_DIM, 1.0);
+    gemm(n_sent, y1, HEAD_DIM, &w.p3, z, EMB_DIM);
+    gemm_add(n_sent, y2, EMB_DIM, &w.d3, z, &mut s.t);
     for (row, o) in z.chunks_exact_mut(EMB_DIM).zip(out.iter_mut()) {
         row.iter_mut().for_each(|v| *v = v.tanh());
         let norm2 = row
