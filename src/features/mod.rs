@@ -121,8 +121,9 @@ pub struct Candidate<'a> {
     pub bm25: f32,
     /// The stored facts.
     pub facts: &'a ProfileFacts,
-    /// Analyzer terms of the profile's headline.
-    pub headline_terms: HashSet<String>,
+    /// Analyzer terms of the profile's headline, sorted and each once (borrowed from
+    /// the stored facts, not copied for every job).
+    pub headline_terms: &'a [String],
     /// Which wanted skills the profile shows (computed once, shared by skill features).
     pub skills: SkillMatch,
     /// The cosine of the job's and the profile's text vectors, if both have one.
@@ -182,17 +183,17 @@ impl SkillMatch {
             .iter()
             .filter_map(|s| tax.lookup(&s.skill))
             .collect();
-        let has_set: HashSet<SkillId> = has.iter().copied().collect();
+        // A profile names tens of skills: a scan beats hashing them into a set.
         let mut m = SkillMatch::default();
         for (i, w) in job.required.iter().enumerate() {
-            if has_set.contains(&w.id) {
+            if has.contains(&w.id) {
                 m.required_found.push(i);
             } else if let Some((via, credit)) = related_credit(tax, w.id, &has) {
                 m.related.push((i, tax.skill(via).name.clone(), credit));
             }
         }
         for (i, w) in job.preferred.iter().enumerate() {
-            if has_set.contains(&w.id) {
+            if has.contains(&w.id) {
                 m.preferred_found.push(i);
             }
         }

@@ -32,8 +32,14 @@ impl Feature for Title {
             return Some(occupation);
         }
         let w = |t: &String| job.headline_idf.get(t).copied().unwrap_or(1.0);
-        let shared = ordered_sum(job.title_terms.intersection(&c.headline_terms).map(w));
-        let union = ordered_sum(job.title_terms.union(&c.headline_terms).map(w));
+        // The headline's terms are each once, so the union is the job's terms and the
+        // headline's others.
+        let (shared, others): (Vec<&String>, Vec<&String>) = c
+            .headline_terms
+            .iter()
+            .partition(|t| job.title_terms.contains(*t));
+        let union = ordered_sum(job.title_terms.iter().chain(others).map(w));
+        let shared = ordered_sum(shared.into_iter().map(w));
         Some(occupation.max(if union > 0.0 {
             0.7 * shared / union
         } else {

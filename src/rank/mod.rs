@@ -638,7 +638,7 @@ impl Ranker<'_> {
         let candidate = Candidate {
             bm25: c.bm25,
             facts: &c.rescore.facts,
-            headline_terms: c.rescore.headline_terms.iter().cloned().collect(),
+            headline_terms: &c.rescore.headline_terms,
             skills: SkillMatch::new(ctx, &c.rescore.facts),
             semantic: c.semantic,
             semantic_title: c.semantic_title,
