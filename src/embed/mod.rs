@@ -27,7 +27,7 @@ use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use int8::Int8Matrix;
-use model::{Int8Branches, ProjCache, Scratch, TOKEN_BUDGET, encode_group};
+use model::{HEAD_ROWS, Int8Branches, ProjCache, Scratch, TOKEN_BUDGET, head, sum_group};
 use tokenizer::{BOS, EOS, Tokenizer};
 use weights::Weights;
 
@@ -152,46 +152,56 @@ impl Encoder {
     }
 
     /// The vectors of `texts`, in order: the same as [`Encoder::encode`] one by one, but
-    /// short texts share micro-batches of about 384 tokens, so each weight matrix is
-    /// read once per batch rather than once per text (several times faster on titles).
+    /// short texts share micro-batches of about 384 tokens, so each convolution matrix is
+    /// read once per micro-batch rather than once per text (several times faster on
+    /// titles), and the sentence head runs once for up to [`HEAD_ROWS`] sentences of
+    /// several micro-batches.
     pub fn encode_batch(&self, texts: &[&str]) -> Vec<[f32; DIM]> {
         let mut out = vec![[0.0f32; DIM]; texts.len()];
+        let (w, q, cache) = (&self.weights, self.int8.as_ref(), &self.cache);
         SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
+            let s = &mut *scratch.borrow_mut();
+            // Out of the scratch for the call and back after, so the buffers are reused.
+            let (mut sums, mut lens) = (std::mem::take(&mut s.sums), std::mem::take(&mut s.lens));
+            sums.clear();
+            lens.clear();
             let mut ids = Vec::new();
-            let mut lens = Vec::new();
-            let mut first = 0;
+            // Sentences of the micro-batch being filled (the last of `lens`), and texts
+            // whose vectors are written.
+            let (mut group, mut done) = (0, 0);
             for (i, text) in texts.iter().enumerate() {
                 let before = ids.len();
                 self.tokenize_into(text, &mut ids);
                 let len = ids.len() - before;
-                if !lens.is_empty() && before + len > TOKEN_BUDGET {
-                    encode_group(
-                        &self.weights,
-                        self.int8.as_ref(),
-                        &self.cache,
+                if group > 0 && before + len > TOKEN_BUDGET {
+                    sum_group(
+                        w,
+                        q,
+                        cache,
                         &ids[..before],
-                        &lens,
-                        &mut out[first..i],
-                        &mut scratch,
+                        &lens[lens.len() - group..],
+                        &mut sums,
+                        s,
                     );
                     ids.drain(..before);
-                    lens.clear();
-                    first = i;
+                    group = 0;
+                    if lens.len() >= HEAD_ROWS {
+                        head(w, &sums, &lens, &mut out[done..i], s);
+                        done = i;
+                        sums.clear();
+                        lens.clear();
+                    }
                 }
                 lens.push(len);
+                group += 1;
+            }
+            if group > 0 {
+                sum_group(w, q, cache, &ids, &lens[lens.len() - group..], &mut sums, s);
             }
             if !lens.is_empty() {
-                encode_group(
-                    &self.weights,
-                    self.int8.as_ref(),
-                    &self.cache,
-                    &ids,
-                    &lens,
-                    &mut out[first..],
-                    &mut scratch,
-                );
+                head(w, &sums, &lens, &mut out[done..], s);
             }
+            (s.sums, s.lens) = (sums, lens);
         });
         out
     }

@@ -34,6 +34,11 @@ use super::weights::{CNN_DIM, EMB_DIM, FEAT_DIM, HEAD_DIM, Matrix, NUM_CHUNKS, O
 /// the weights, a working set of about 2 MB. A longer sentence is a batch of its own.
 pub(crate) const TOKEN_BUDGET: usize = 384;
 
+/// Sentences whose head runs together, from as many micro-batches as hold them: the
+/// head's weights (1.7M floats) are then read once for them all, not once per
+/// micro-batch of a few sentences; their sums take 320 KB.
+pub(crate) const HEAD_ROWS: usize = 64;
+
 /// How many piece ids [`ProjCache`] keeps at most: 48 MB. Ids are cached as they are
 /// first met, and the frequent ones are met first; in generated profiles and jobs
 /// 3,000–6,500 distinct ids make up every token.
@@ -82,7 +87,9 @@ pub(crate) struct Scratch {
     x: Vec<f32>,
     cols: Vec<f32>,
     h: Vec<f32>,
-    sums: Vec<f32>,
+    /// The sentences' sums waiting for [`head`], and their lengths.
+    pub(crate) sums: Vec<f32>,
+    pub(crate) lens: Vec<usize>,
     mean: Vec<f32>,
     y0: Vec<f32>,
     y1: Vec<f32>,
@@ -234,21 +241,20 @@ fn im2col(
     }
 }
 
-/// Encodes one micro-batch: `ids` holds the sentences' tokens end to end, `lens` their
-/// lengths (each ≥ 1); writes one L2-normalised vector per sentence into `out`.
-pub(crate) fn encode_group(
+/// The token half of one micro-batch: `ids` holds the sentences' tokens end to end,
+/// `lens` their lengths (each ≥ 1); appends each sentence's sum of feature rows
+/// (`FEAT_DIM` floats) to `sums`, for [`head`].
+pub(crate) fn sum_group(
     w: &Weights,
     q: Option<&Int8Branches>,
     cache: &ProjCache,
     ids: &[u32],
     lens: &[usize],
-    out: &mut [[f32; EMB_DIM]],
+    sums: &mut Vec<f32>,
     s: &mut Scratch,
 ) {
     let t = ids.len();
-    let n_sent = lens.len();
     debug_assert_eq!(lens.iter().sum::<usize>(), t);
-    debug_assert_eq!(out.len(), n_sent);
 
     s.bounds.clear();
     let mut start = 0u32;
@@ -330,15 +336,31 @@ pub(crate) fn encode_group(
     }
     layernorm(feats, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
 
-    // Sum, then project: one row per sentence.
-    let sums = ensure(&mut s.sums, n_sent * FEAT_DIM);
-    sums.fill(0.0);
+    // Sum: one row per sentence.
+    let from = sums.len();
+    sums.resize(from + lens.len() * FEAT_DIM, 0.0);
     let mut rows = feats.chunks_exact(FEAT_DIM);
-    for (sum, &len) in sums.chunks_exact_mut(FEAT_DIM).zip(lens) {
+    for (sum, &len) in sums[from..].chunks_exact_mut(FEAT_DIM).zip(lens) {
         for row in rows.by_ref().take(len) {
             sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
         }
     }
+}
+
+/// The sentence half, for the sentences of any number of micro-batches at once (the
+/// weights are read once for all of them): `sums` from [`sum_group`], `lens` the
+/// sentences' lengths; writes one L2-normalised vector per sentence into `out`.
+pub(crate) fn head(
+    w: &Weights,
+    sums: &[f32],
+    lens: &[usize],
+    out: &mut [[f32; EMB_DIM]],
+    s: &mut Scratch,
+) {
+    let n_sent = lens.len();
+    debug_assert_eq!(sums.len(), n_sent * FEAT_DIM);
+    debug_assert_eq!(out.len(), n_sent);
+    // Project the sums, then the head.
     let mean = ensure(&mut s.mean, n_sent * EMB_DIM);
     gemm(n_sent, sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM);
     for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
