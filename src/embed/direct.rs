@@ -2,10 +2,10 @@
 //!
 //! After the tokens are summed per sentence, the encoder's output projection
 //! (1280 × 512) and its head (six matrices of 320 or 512 a side) multiply one row per
-//! sentence: 7–9 rows in a micro-batch of profiles, 1–3 for a job's passages.
-//! matrixmultiply copies the whole weight matrix into its packed panel at every call,
-//! so with that few rows the copy, not the arithmetic, was the work (perf: packing 11 %
-//! of indexing, its kernel 7 %). Here a tile of up to [`ROWS`] rows keeps its 32
+//! sentence: a few dozen rows at most ([`super::model::HEAD_ROWS`]), 7–9 when the head
+//! ran per micro-batch of profiles. matrixmultiply copies the whole weight matrix into
+//! its packed panel at every call, so with that few rows the copy, not the arithmetic,
+//! was the work (perf: packing 11 % of indexing, its kernel 7 %). Here a tile of up to [`ROWS`] rows keeps its 32
 //! columns of sums in registers and walks the weights' rows as they lie. `k` is taken
 //! [`K_BLOCK`] rows at a time, each block of weights (at most 384 KB) read by every
 //! tile while it is in cache, so many rows (a micro-batch of titles, new piece ids)
@@ -17,6 +17,8 @@
 //! rows nor the tile a row falls in changes: a text encodes to the same vector alone or
 //! in any batch, as the encoder promises. The chain differs from matrixmultiply's,
 //! which adds partial sums of 256 at a time, by an `f32` rounding here and there.
+
+use super::weights::Matrix;
 
 /// Rows a register tile holds: 8 rows × 2 vectors of 16 sums, the two weight vectors
 /// and a broadcast fit AVX-512's 32 registers.
@@ -39,31 +41,22 @@ pub(crate) fn supported() -> bool {
     }
 }
 
-/// `c[i·c_rs ..][..n] = a[i·a_rs ..][..k] · b` for `m` rows, `b` being `k × n`
-/// row-major with 32 | n. Only on a CPU [`supported`] says can.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn gemm(
-    m: usize,
-    k: usize,
-    n: usize,
-    a: &[f32],
-    a_rs: usize,
-    b: &[f32],
-    c: &mut [f32],
-    c_rs: usize,
-) {
+/// `c[i·c_rs ..][..n] = a[i·a_rs ..][..k] · b` for `m` rows, `b` being `k × n` with
+/// 32 | n. Only on a CPU [`supported`] says can.
+pub(crate) fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize) {
+    let (k, n) = (b.rows, b.cols);
     if m == 0 {
         return;
     }
     assert!(supported(), "AVX-512 kernels on a CPU without AVX-512");
-    assert!(n.is_multiple_of(32) && a_rs >= k && c_rs >= n && b.len() == k * n);
+    assert!(n.is_multiple_of(32) && a_rs >= k && c_rs >= n && b.data.len() == k * n);
     assert!(a.len() >= (m - 1) * a_rs + k && c.len() >= (m - 1) * c_rs + n);
     #[cfg(target_arch = "x86_64")]
     // SAFETY: `supported()` checked the target feature; the asserts above keep every
     // row read (`a`, `b`) and written (`c`) inside its slice, and `c` is borrowed
     // mutably, so it aliases nothing read.
     unsafe {
-        let (a, b, c) = (a.as_ptr(), b.as_ptr(), c.as_mut_ptr());
+        let (a, b, c) = (a.as_ptr(), b.data.as_ptr(), c.as_mut_ptr());
         for k0 in (0..k).step_by(K_BLOCK) {
             let kb = K_BLOCK.min(k - k0);
             let (b, first) = (b.add(k0 * n), k0 == 0);
@@ -169,24 +162,27 @@ mod tests {
             (7, 64, 3),
             (300, 96, 16),
         ] {
-            let b = floats(k as u64 * 31 + n as u64, k * n);
+            let b = Matrix {
+                rows: k,
+                cols: n,
+                data: floats(k as u64 * 31 + n as u64, k * n),
+            };
             let (a_rs, c_rs) = (k + pad, n + pad);
             let rows = 40;
             let a = floats(7 + k as u64, rows * a_rs);
             let mut all = floats(11, rows * c_rs);
             let untouched = all.clone();
-            gemm(rows, k, n, &a, a_rs, &b, &mut all, c_rs);
+            gemm(rows, &a, a_rs, &b, &mut all, c_rs);
             for i in 0..rows {
                 let row = &all[i * c_rs..][..c_rs];
-                for j in 0..n {
+                for (j, &got) in row[..n].iter().enumerate() {
                     let want: f64 = (0..k)
-                        .map(|kk| f64::from(a[i * a_rs + kk]) * f64::from(b[kk * n + j]))
+                        .map(|kk| f64::from(a[i * a_rs + kk]) * f64::from(b.data[kk * n + j]))
                         .sum();
                     let tolerance = 1e-5 * (k as f64).sqrt() * (1.0 + want.abs());
                     assert!(
-                        (f64::from(row[j]) - want).abs() <= tolerance,
-                        "k {k} n {n} row {i} column {j}: {} against {want}",
-                        row[j]
+                        (f64::from(got) - want).abs() <= tolerance,
+                        "k {k} n {n} row {i} column {j}: {got} against {want}"
                     );
                 }
                 assert_eq!(
@@ -198,11 +194,11 @@ mod tests {
             // Each row alone, and rows 3.. as a batch of their own, give the same bits.
             for i in [0, 5, 8, 17, 39] {
                 let mut alone = vec![0.0; n];
-                gemm(1, k, n, &a[i * a_rs..], a_rs, &b, &mut alone, n);
+                gemm(1, &a[i * a_rs..], a_rs, &b, &mut alone, n);
                 assert_eq!(alone, all[i * c_rs..][..n], "k {k} n {n}: row {i} alone");
             }
             let mut later = vec![0.0; (rows - 3) * c_rs];
-            gemm(rows - 3, k, n, &a[3 * a_rs..], a_rs, &b, &mut later, c_rs);
+            gemm(rows - 3, &a[3 * a_rs..], a_rs, &b, &mut later, c_rs);
             for i in 3..rows {
                 assert_eq!(
                     later[(i - 3) * c_rs..][..n],

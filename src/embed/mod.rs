@@ -154,8 +154,8 @@ impl Encoder {
     /// The vectors of `texts`, in order: the same as [`Encoder::encode`] one by one, but
     /// short texts share micro-batches of about 384 tokens, so each convolution matrix is
     /// read once per micro-batch rather than once per text (several times faster on
-    /// titles), and the sentence head runs once for up to [`HEAD_ROWS`] sentences of
-    /// several micro-batches.
+    /// titles), and the sentence head runs once for up to 64 sentences of several
+    /// micro-batches.
     pub fn encode_batch(&self, texts: &[&str]) -> Vec<[f32; DIM]> {
         let mut out = vec![[0.0f32; DIM]; texts.len()];
         let (w, q, cache) = (&self.weights, self.int8.as_ref(), &self.cache);

@@ -130,12 +130,8 @@ fn conv(
 /// `c[i·c_rs ..][..n] = a[i·a_rs ..][..k] · b` for `m` rows (row-major): straight from
 /// the weights where the CPU can ([`direct`]), else by matrixmultiply.
 fn gemm(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], c_rs: usize) {
-    let (k, n) = (b.rows, b.cols);
-    if m == 0 {
-        return;
-    }
-    if n.is_multiple_of(32) && direct::supported() {
-        return direct::gemm(m, k, n, a, a_rs, &b.data, c, c_rs);
+    if b.cols.is_multiple_of(32) && direct::supported() {
+        return direct::gemm(m, a, a_rs, b, c, c_rs);
     }
     sgemm(m, a, a_rs, b, c, c_rs);
 }

@@ -254,30 +254,31 @@ impl Tokenizer {
 /// piece comes before every piece it begins, so each key is inserted once, with its
 /// final value.
 fn prefixes(sorted: &[(&'static str, u32)]) -> FxHashMap<&'static str, u32> {
-    let mut new = Vec::new();
+    // Per piece: the byte where its new prefixes start (its common prefix with the
+    // piece before, cut back to a character boundary).
+    let mut new_from = Vec::with_capacity(sorted.len());
     let mut prev: &[u8] = &[];
     for &(piece, _) in sorted {
-        let common = prev
+        let mut from = prev
             .iter()
             .zip(piece.as_bytes())
             .take_while(|(a, b)| a == b)
             .count();
-        let mut from = common;
         while !piece.is_char_boundary(from) {
             from -= 1;
         }
-        new.push(from as u32);
+        new_from.push(from);
         prev = piece.as_bytes();
     }
     let count: usize = sorted
         .iter()
-        .zip(&new)
-        .map(|((piece, _), &from)| piece[from as usize..].chars().count())
+        .zip(&new_from)
+        .map(|((piece, _), &from)| piece[from..].chars().count())
         .sum();
     let mut map = FxHashMap::with_capacity_and_hasher(count, Default::default());
-    for (&(piece, id), &from) in sorted.iter().zip(&new) {
-        for (at, c) in piece[from as usize..].char_indices() {
-            let end = from as usize + at + c.len_utf8();
+    for (&(piece, id), &from) in sorted.iter().zip(&new_from) {
+        for (at, c) in piece[from..].char_indices() {
+            let end = from + at + c.len_utf8();
             let value = if end == piece.len() { id } else { PREFIX_ONLY };
             let earlier = map.insert(&piece[..end], value);
             debug_assert!(earlier.is_none(), "{:?} inserted twice", &piece[..end]);
