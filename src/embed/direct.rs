@@ -5,11 +5,11 @@
 //! sentence: a few dozen rows at most ([`super::model::HEAD_ROWS`]), 7–9 when the head
 //! ran per micro-batch of profiles. matrixmultiply copies the whole weight matrix into
 //! its packed panel at every call, so with that few rows the copy, not the arithmetic,
-//! was the work (perf: packing 11 % of indexing, its kernel 7 %). Here a tile of up to [`ROWS`] rows keeps its 32
-//! columns of sums in registers and walks the weights' rows as they lie. `k` is taken
-//! [`K_BLOCK`] rows at a time, each block of weights (at most 384 KB) read by every
-//! tile while it is in cache, so many rows (a micro-batch of titles, new piece ids)
-//! stay fast too.
+//! was the work (perf: packing 11 % of indexing, its kernel 7 %). Here a tile of up to
+//! [`ROWS`] rows keeps its 32 columns of sums in registers and walks the weights' rows
+//! as they lie. `k` is taken [`K_BLOCK`] rows at a time, each block of weights (at most
+//! 384 KB) read by every tile while it is in cache, so many rows (a micro-batch of
+//! titles, new piece ids) stay fast too.
 //!
 //! **Every row gets the same bits whatever the others.** A sum runs down `k` in order,
 //! one fused multiply-add a step, and is kept in `c` between blocks (a store and a load
@@ -28,12 +28,11 @@ const ROWS: usize = 8;
 /// within a core's second-level cache.
 const K_BLOCK: usize = 128;
 
-/// Whether this CPU has AVX-512 F, asked once.
+/// Whether this CPU has AVX-512 F (std caches the answer).
 pub(crate) fn supported() -> bool {
     #[cfg(target_arch = "x86_64")]
     {
-        static SUPPORTED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-        *SUPPORTED.get_or_init(|| std::arch::is_x86_feature_detected!("avx512f"))
+        std::arch::is_x86_feature_detected!("avx512f")
     }
     #[cfg(not(target_arch = "x86_64"))]
     {

@@ -161,11 +161,9 @@ impl Encoder {
         let (w, q, cache) = (&self.weights, self.int8.as_ref(), &self.cache);
         SCRATCH.with(|scratch| {
             let s = &mut *scratch.borrow_mut();
-            // Out of the scratch for the call and back after, so the buffers are reused.
-            let (mut sums, mut lens) = (std::mem::take(&mut s.sums), std::mem::take(&mut s.lens));
-            sums.clear();
-            lens.clear();
-            let mut ids = Vec::new();
+            // A call that panicked (caught by the caller) may have left sums waiting.
+            s.clear_sums();
+            let (mut ids, mut lens) = (Vec::new(), Vec::new());
             // Sentences of the micro-batch being filled (the last of `lens`), and texts
             // whose vectors are written.
             let (mut group, mut done) = (0, 0);
@@ -174,21 +172,12 @@ impl Encoder {
                 self.tokenize_into(text, &mut ids);
                 let len = ids.len() - before;
                 if group > 0 && before + len > TOKEN_BUDGET {
-                    sum_group(
-                        w,
-                        q,
-                        cache,
-                        &ids[..before],
-                        &lens[lens.len() - group..],
-                        &mut sums,
-                        s,
-                    );
+                    sum_group(w, q, cache, &ids[..before], &lens[lens.len() - group..], s);
                     ids.drain(..before);
                     group = 0;
                     if lens.len() >= HEAD_ROWS {
-                        head(w, &sums, &lens, &mut out[done..i], s);
+                        head(w, &lens, &mut out[done..i], s);
                         done = i;
-                        sums.clear();
                         lens.clear();
                     }
                 }
@@ -196,12 +185,11 @@ impl Encoder {
                 group += 1;
             }
             if group > 0 {
-                sum_group(w, q, cache, &ids, &lens[lens.len() - group..], &mut sums, s);
+                sum_group(w, q, cache, &ids, &lens[lens.len() - group..], s);
             }
             if !lens.is_empty() {
-                head(w, &sums, &lens, &mut out[done..], s);
+                head(w, &lens, &mut out[done..], s);
             }
-            (s.sums, s.lens) = (sums, lens);
         });
         out
     }

@@ -87,9 +87,8 @@ pub(crate) struct Scratch {
     x: Vec<f32>,
     cols: Vec<f32>,
     h: Vec<f32>,
-    /// The sentences' sums waiting for [`head`], and their lengths.
-    pub(crate) sums: Vec<f32>,
-    pub(crate) lens: Vec<usize>,
+    /// The sentences' sums of feature rows waiting for [`head`], `FEAT_DIM` each.
+    sums: Vec<f32>,
     mean: Vec<f32>,
     y0: Vec<f32>,
     y1: Vec<f32>,
@@ -106,6 +105,13 @@ pub(crate) struct Scratch {
     miss_out: Vec<f32>,
     /// The 8-bit rows of the convolutions' windows ([`int8`]).
     quantized: Quantized,
+}
+
+impl Scratch {
+    /// Drops the sums waiting for [`head`].
+    pub(crate) fn clear_sums(&mut self) {
+        self.sums.clear();
+    }
 }
 
 /// The convolutions' matrices in 8 bits, `(w1, w2)` a branch, when the CPU runs them.
@@ -239,14 +245,13 @@ fn im2col(
 
 /// The token half of one micro-batch: `ids` holds the sentences' tokens end to end,
 /// `lens` their lengths (each ≥ 1); appends each sentence's sum of feature rows
-/// (`FEAT_DIM` floats) to `sums`, for [`head`].
+/// (`FEAT_DIM` floats) to those waiting in `s` for [`head`].
 pub(crate) fn sum_group(
     w: &Weights,
     q: Option<&Int8Branches>,
     cache: &ProjCache,
     ids: &[u32],
     lens: &[usize],
-    sums: &mut Vec<f32>,
     s: &mut Scratch,
 ) {
     let t = ids.len();
@@ -333,10 +338,10 @@ pub(crate) fn sum_group(
     layernorm(feats, FEAT_DIM, &w.ln_g, &w.ln_b, w.eps);
 
     // Sum: one row per sentence.
-    let from = sums.len();
-    sums.resize(from + lens.len() * FEAT_DIM, 0.0);
+    let from = s.sums.len();
+    s.sums.resize(from + lens.len() * FEAT_DIM, 0.0);
     let mut rows = feats.chunks_exact(FEAT_DIM);
-    for (sum, &len) in sums[from..].chunks_exact_mut(FEAT_DIM).zip(lens) {
+    for (sum, &len) in s.sums[from..].chunks_exact_mut(FEAT_DIM).zip(lens) {
         for row in rows.by_ref().take(len) {
             sum.iter_mut().zip(row).for_each(|(s, v)| *s += v);
         }
@@ -344,21 +349,17 @@ pub(crate) fn sum_group(
 }
 
 /// The sentence half, for the sentences of any number of micro-batches at once (the
-/// weights are read once for all of them): `sums` from [`sum_group`], `lens` the
-/// sentences' lengths; writes one L2-normalised vector per sentence into `out`.
-pub(crate) fn head(
-    w: &Weights,
-    sums: &[f32],
-    lens: &[usize],
-    out: &mut [[f32; EMB_DIM]],
-    s: &mut Scratch,
-) {
+/// weights are read once for all of them): the sums [`sum_group`] left waiting in `s`,
+/// `lens` the sentences' lengths; writes one L2-normalised vector per sentence into
+/// `out`, and nothing is left waiting.
+pub(crate) fn head(w: &Weights, lens: &[usize], out: &mut [[f32; EMB_DIM]], s: &mut Scratch) {
     let n_sent = lens.len();
-    debug_assert_eq!(sums.len(), n_sent * FEAT_DIM);
+    debug_assert_eq!(s.sums.len(), n_sent * FEAT_DIM);
     debug_assert_eq!(out.len(), n_sent);
     // Project the sums, then the head.
     let mean = ensure(&mut s.mean, n_sent * EMB_DIM);
-    gemm(n_sent, sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM);
+    gemm(n_sent, &s.sums, FEAT_DIM, &w.cnn_w, mean, EMB_DIM);
+    s.sums.clear();
     for (row, &len) in mean.chunks_exact_mut(EMB_DIM).zip(lens) {
         let len = len as f32;
         let inv = 1.0 / len.sqrt();
