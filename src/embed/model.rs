@@ -185,18 +185,30 @@ fn gemm_add(m: usize, a: &[f32], a_rs: usize, b: &Matrix, c: &mut [f32], t: &mut
 /// subtract the mean, divide by `sqrt(var + eps)`, scale by `gamma`, add `beta`.
 fn layernorm(x: &mut [f32], width: usize, gamma: &[f32], beta: &[f32], eps: f32) {
     for row in x.chunks_exact_mut(width) {
-        let mean = (row.iter().map(|&v| f64::from(v)).sum::<f64>() / width as f64) as f32;
+        let mean = (sum_f64(row, |v| v) / width as f64) as f32;
         row.iter_mut().for_each(|v| *v -= mean);
-        let var = (row
-            .iter()
-            .map(|&v| f64::from(v) * f64::from(v))
-            .sum::<f64>()
-            / width as f64) as f32;
+        let var = (sum_f64(row, |v| v * v) / width as f64) as f32;
         let inv = 1.0 / (var + eps).sqrt();
         for ((v, g), b) in row.iter_mut().zip(gamma).zip(beta) {
             *v = *v * inv * g + b;
         }
     }
+}
+
+/// The sum of `f` of each of `row`'s values, in `f64` and in eight lanes: one running
+/// sum was a chain of dependent additions, the encoder's slowest loop for its size. In
+/// `f64`, the sums of a row's `f32` values are exact to far below the `f32` the mean and
+/// variance are rounded to, so the order they are added in does not show.
+fn sum_f64(row: &[f32], f: impl Fn(f64) -> f64) -> f64 {
+    let mut lanes = [0.0f64; 8];
+    let chunks = row.chunks_exact(8);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (lane, &v) in lanes.iter_mut().zip(chunk) {
+            *lane += f(f64::from(v));
+        }
+    }
+    lanes.iter().sum::<f64>() + rest.iter().map(|&v| f(f64::from(v))).sum::<f64>()
 }
 
 fn add_bias_relu(x: &mut [f32], width: usize, bias: &[f32]) {
