@@ -13,6 +13,9 @@
 //! 5. An engine keeps candidates' decoded facts across queries: a profile replaced by
 //!    `upsert` is scored on its new facts (skills, years) by the same engine, never on
 //!    what it kept of the old ones.
+//! 6. What an engine keeps of candidates between queries (facts, skill ids, the term
+//!    tables feedback reads) never shows in a ranking: after profiles are replaced, the
+//!    engine that ranked the old ones ranks exactly as one opened afresh.
 
 use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
 
@@ -256,6 +259,76 @@ fn details_off_keeps_results_and_drops_only_the_text() {
     }
     // With details, the evidence is quoted.
     assert!(quoted > 10, "{quoted}");
+}
+
+#[test]
+fn an_engine_that_kept_candidates_ranks_as_a_fresh_one_after_they_are_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let build = || {
+        Matcher::builder()
+            .index_dir(dir.path().join("index"))
+            .build()
+            .unwrap()
+    };
+    let m = build();
+    let profiles = |m: &Matcher, range: std::ops::Range<usize>, extra: &str| -> Vec<Profile> {
+        range
+            .map(|i| {
+                let text = format!(
+                    "# Sam Sample{i}\nStreaming engineer\nKafka streaming pipelines, {extra} \
+                     and on-call duty {i} for {n} years of experience",
+                    n = 1 + i % 9
+                );
+                let t = Text::from_bytes(text.as_bytes(), Format::Markdown).unwrap();
+                Profile::parse(format!("p{i:02}"), t, m.lexicon())
+            })
+            .collect()
+    };
+    // More profiles than feedback reads (20), so that it runs and its tables are kept.
+    m.upsert(&profiles(&m, 0..30, "Zookeeper monitoring"))
+        .unwrap();
+    let job = m
+        .read_job(&write(
+            dir.path(),
+            "job.md",
+            "# Streaming engineer\nKafka streaming pipelines.\nRequirements: Kafka, Flink, \
+             Spark, 3 years of experience",
+        ))
+        .unwrap();
+    let every = RankOptions {
+        top: 30,
+        ..RankOptions::default()
+    };
+    let ranked = |m: &Matcher| -> Vec<(String, String, Vec<String>)> {
+        let ranking = m.rank(&job, &every).unwrap();
+        ranking
+            .results
+            .into_iter()
+            .map(|r| {
+                let skills = r.explanation.matched_required.iter();
+                let skills = skills.map(|e| e.skill.clone()).collect();
+                (r.id, format!("{:.6} {:.6}", r.score, r.bm25), skills)
+            })
+            .collect()
+    };
+    let first = ranked(&m);
+    assert_eq!(first.len(), 30, "{first:?}");
+    assert_eq!(ranked(&m), first, "a second ranking from what was kept");
+    // Half of them now say other things; the words and skills feedback and the skill
+    // features read change with them.
+    m.upsert(&profiles(
+        &m,
+        0..15,
+        "Flink and Spark jobs, Hadoop clusters",
+    ))
+    .unwrap();
+    let now = ranked(&m);
+    assert_ne!(now, first);
+    assert_eq!(
+        now,
+        ranked(&build()),
+        "the engine that kept the old profiles"
+    );
 }
 
 fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {

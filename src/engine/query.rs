@@ -162,6 +162,7 @@ impl Matcher {
                         searched.add_feedback(
                             &searcher,
                             &store.fields,
+                            &index::TermTables::open(&searcher, store.fields.terms, &self.facts),
                             &first,
                             feedback,
                             self.pool.is_some(),

@@ -183,12 +183,21 @@ impl SkillMatch {
             .iter()
             .filter_map(|s| tax.lookup(&s.skill))
             .collect();
+        SkillMatch::of_ids(job, &has)
+    }
+
+    /// Match skills already looked up in the job's taxonomy (`has`: the ids of the
+    /// profile's skills it knows, in the profile's order) against the wanted ones; what
+    /// [`SkillMatch::new`] does after its lookups. Ranking keeps each profile's ids with
+    /// its cached facts, so they are looked up once, not once a job.
+    pub fn of_ids(job: &JobContext<'_>, has: &[SkillId]) -> SkillMatch {
+        let tax = job.taxonomy();
         // A profile names tens of skills: a scan beats hashing them into a set.
         let mut m = SkillMatch::default();
         for (i, w) in job.required.iter().enumerate() {
             if has.contains(&w.id) {
                 m.required_found.push(i);
-            } else if let Some((via, credit)) = related_credit(tax, w.id, &has) {
+            } else if let Some((via, credit)) = related_credit(tax, w.id, has) {
                 m.related.push((i, tax.skill(via).name.clone(), credit));
             }
         }

@@ -22,7 +22,7 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Ta
 use crate::analysis::{Analyzer, MixedTokenizer, TOKENIZER_NAME};
 use crate::error::{Error, ErrorKind, Result};
 
-pub(crate) use columns::{Columns, FactsCache, RescoreFacts};
+pub(crate) use columns::{Columns, FactsCache, RescoreFacts, TermTables};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
 pub(crate) use terms::{TermRef, TermTable};

@@ -384,7 +384,7 @@ impl Ranker<'_> {
         candidates: Vec<(f32, DocAddress)>,
         options: &RankOptions,
     ) -> Result<Vec<Match>> {
-        let columns = Columns::open(self.searcher, self.facts)?;
+        let columns = Columns::open(self.searcher, self.facts, &self.lexicon.skills)?;
         let exclude: Vec<String> = options.exclude.iter().map(|e| e.to_lowercase()).collect();
         // Filters first, on what the columns hold; only `exclude` needs the text, and
         // only then is every candidate's document read.
@@ -639,7 +639,7 @@ impl Ranker<'_> {
             bm25: c.bm25,
             facts: &c.rescore.facts,
             headline_terms: &c.rescore.headline_terms,
-            skills: SkillMatch::new(ctx, &c.rescore.facts),
+            skills: SkillMatch::of_ids(ctx, &c.rescore.skill_ids),
             semantic: c.semantic,
             semantic_title: c.semantic_title,
         };

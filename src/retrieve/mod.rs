@@ -14,15 +14,16 @@ mod search;
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use crate::analysis::phrases::Phrases;
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::Result;
-use crate::index::{Fields, TermTable, occupation_term};
+use crate::index::{Fields, TermTable, TermTables, occupation_term};
 use crate::job::Job;
 
 pub use dense::DenseFeedback;
@@ -251,6 +252,7 @@ impl JobTerms {
         &mut self,
         searcher: &Searcher,
         fields: &Fields,
+        stored: &TermTables<'_>,
         top: &[(f32, DocAddress)],
         feedback: &Feedback,
         parallel: bool,
@@ -259,12 +261,9 @@ impl JobTerms {
         // table (the text was analysed at index time): the tables are read in parallel
         // (on the pool, when called in one) and summed in rank order, so the sums are
         // the same for any number of threads.
-        let table = |&(_, address): &(f32, DocAddress)| -> Result<Vec<u8>> {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(TermTable::stored(&doc, fields.terms))
-        };
+        let table = |&(_, address): &(f32, DocAddress)| stored.get(address);
         let top = &top[..top.len().min(feedback.profiles)];
-        let tables: Vec<Vec<u8>> = if parallel {
+        let tables: Vec<Arc<[u8]>> = if parallel {
             top.par_iter().map(table).collect::<Result<_>>()?
         } else {
             top.iter().map(table).collect::<Result<_>>()?
