@@ -177,13 +177,7 @@ pub const MAX_GROUP: u32 = 25;
 impl SkillMatch {
     /// Match the profile's skills against the wanted ones.
     pub fn new(job: &JobContext<'_>, facts: &ProfileFacts) -> SkillMatch {
-        let tax = job.taxonomy();
-        let has: Vec<SkillId> = facts
-            .skills
-            .iter()
-            .filter_map(|s| tax.lookup(&s.skill))
-            .collect();
-        SkillMatch::of_ids(job, &has)
+        SkillMatch::of_ids(job, &facts.skill_ids(job.taxonomy()))
     }
 
     /// Match skills already looked up in the job's taxonomy (`has`: the ids of the

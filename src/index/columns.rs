@@ -207,11 +207,7 @@ impl<'a> Columns<'a> {
                 RescoreFacts::decode(buf)?
             }
         };
-        let skills = &facts.facts.skills;
-        facts.skill_ids = skills
-            .iter()
-            .filter_map(|s| self.taxonomy.lookup(&s.skill))
-            .collect();
+        facts.skill_ids = facts.facts.skill_ids(self.taxonomy);
         let facts = Arc::new(facts);
         keep(slot, &facts, &self.cache.filled, CACHED_FACTS);
         Ok(facts)

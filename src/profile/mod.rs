@@ -15,7 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use serde::Serialize;
 
-use crate::analysis::{Lexicon, Occupations, Taxonomy};
+use crate::analysis::{Lexicon, Occupations, SkillId, Taxonomy};
 use crate::ingest::{Format, Text};
 
 pub use facts::Education;
@@ -196,6 +196,14 @@ pub struct ProfileFacts {
     pub location: Option<String>,
     /// The language the profile is written in ([`Profile::written_in`]).
     pub written_in: String,
+}
+
+impl ProfileFacts {
+    /// The ids in `taxonomy` of the skills it knows, in the profile's order.
+    pub(crate) fn skill_ids(&self, taxonomy: &Taxonomy) -> Vec<SkillId> {
+        let known = self.skills.iter().filter_map(|s| taxonomy.lookup(&s.skill));
+        known.collect()
+    }
 }
 
 /// Canonical names of a vocabulary's entries mentioned in `text`, first mention first.
