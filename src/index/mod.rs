@@ -8,6 +8,7 @@
 pub(crate) mod columns;
 mod read_only;
 pub(crate) mod schema;
+mod term_infos;
 pub(crate) mod terms;
 pub(crate) mod vectors;
 
@@ -25,6 +26,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub(crate) use columns::{Columns, FactsCache, RescoreFacts, TermTables};
 pub use schema::SCHEMA_VERSION;
 pub(crate) use schema::{Fields, occupation_term, occupation_tokens};
+pub(crate) use term_infos::{doc_freq, postings};
 pub(crate) use terms::{TermRef, TermTable};
 pub(crate) use vectors::{ProfileVectors, Quantised, SegmentVectors, VectorCache};
 

@@ -24,7 +24,9 @@ use tantivy::{DocAddress, Searcher, TantivyDocument, Term};
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::{Error, Result};
 use crate::features::{self, Candidate, JobContext, SkillMatch, WantedSkill, Weights};
-use crate::index::{Columns, FactsCache, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable};
+use crate::index::{
+    self, Columns, FactsCache, Fields, RescoreFacts, SegmentVectors, TermRef, TermTable,
+};
 use crate::job::Job;
 use crate::profile::{Education, Personal, ProfileFacts, SkillEvidence, snippet};
 use crate::retrieve::{DenseFeedback, Feedback, JobTerms, JobVectors};
@@ -463,10 +465,11 @@ impl Ranker<'_> {
         let total_docs = self.searcher.num_docs().max(1) as f32;
         let sought = sought(terms);
         let idf = |term: &str| -> f32 {
-            let df = self
-                .searcher
-                .doc_freq(&Term::from_field_text(self.fields.body, term))
-                .unwrap_or(0) as f32;
+            let df = index::doc_freq(
+                self.searcher,
+                &Term::from_field_text(self.fields.body, term),
+            )
+            .unwrap_or(0) as f32;
             bm25_idf(total_docs, df)
         };
         let result = |(rank, c, s): (usize, Loaded, Scored)| -> Result<Match> {
@@ -580,10 +583,11 @@ impl Ranker<'_> {
             .chain(candidates.iter().flat_map(|c| &c.rescore.headline_terms))
         {
             if !headline_idf.contains_key(t) {
-                let df = self
-                    .searcher
-                    .doc_freq(&Term::from_field_text(self.fields.headline, t))
-                    .unwrap_or(0);
+                let df = index::doc_freq(
+                    self.searcher,
+                    &Term::from_field_text(self.fields.headline, t),
+                )
+                .unwrap_or(0);
                 headline_idf.insert(t.clone(), bm25_idf(n, df as f32));
             }
         }
@@ -592,13 +596,11 @@ impl Ranker<'_> {
                 .filter_map(|s| {
                     let id = self.lexicon.skills.lookup(&s.skill)?;
                     let name = self.lexicon.skills.skill(id).name.clone();
-                    let df = self
-                        .searcher
-                        .doc_freq(&Term::from_field_text(
-                            self.fields.skills,
-                            &name.to_lowercase(),
-                        ))
-                        .unwrap_or(0);
+                    let df = index::doc_freq(
+                        self.searcher,
+                        &Term::from_field_text(self.fields.skills, &name.to_lowercase()),
+                    )
+                    .unwrap_or(0);
                     Some(WantedSkill {
                         id,
                         name,

@@ -23,7 +23,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::analysis::phrases::Phrases;
 use crate::analysis::{Analyzer, Lexicon, bm25_idf};
 use crate::error::Result;
-use crate::index::{Fields, TermTable, TermTables, occupation_term};
+use crate::index::{self, Fields, TermTable, TermTables, occupation_term};
 use crate::job::Job;
 
 pub use dense::DenseFeedback;
@@ -165,9 +165,8 @@ impl JobTerms {
             .body
             .iter()
             .map(|(t, w)| {
-                let df = searcher
-                    .doc_freq(&Term::from_field_text(fields.body, t))
-                    .unwrap_or(0);
+                let df =
+                    index::doc_freq(searcher, &Term::from_field_text(fields.body, t)).unwrap_or(0);
                 (w * bm25_idf(n, df as f32), t.clone(), df)
             })
             .collect();
@@ -293,9 +292,8 @@ impl JobTerms {
                     break;
                 }
             }
-            let df = searcher
-                .doc_freq(&Term::from_field_text(fields.body, t))
-                .unwrap_or(0) as f32;
+            let df = index::doc_freq(searcher, &Term::from_field_text(fields.body, t)).unwrap_or(0)
+                as f32;
             let score = m * idf(df);
             // Scores are non-negative, so their bit patterns order as they do.
             best.push(Reverse(score.to_bits()));

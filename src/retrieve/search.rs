@@ -19,12 +19,12 @@ use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::Postings;
 use tantivy::query::Bm25StatisticsProvider;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyError, Term};
+use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Term};
 
 use super::JobTerms;
 use crate::analysis::bm25_idf;
 use crate::error::Result;
-use crate::index::Fields;
+use crate::index::{self, Fields};
 
 /// The score of a document no clause has matched.
 const UNSCORED: f32 = f32::NEG_INFINITY;
@@ -110,7 +110,7 @@ pub(crate) fn top_documents(
     let mut clauses = Vec::new();
     for (field, t, w) in weighted {
         let term = Term::from_field_text(field, t);
-        let df = searcher.doc_freq(&term)? as f32;
+        let df = index::doc_freq(searcher, &term)? as f32;
         clauses.push(Clause {
             weight: w * bm25_idf(docs, df) * (1.0 + K1),
             norms: lengths.of(searcher, field, docs, terms.b)?,
@@ -162,10 +162,8 @@ fn search_segment(
         let result = (|| -> Result<Vec<(f32, DocId)>> {
             for clause in clauses {
                 let field = clause.term.field();
-                let Some(mut postings) = segment
-                    .inverted_index(field)?
-                    .read_postings(&clause.term, IndexRecordOption::WithFreqs)
-                    .map_err(TantivyError::from)?
+                let Some(mut postings) =
+                    index::postings(segment, &clause.term, IndexRecordOption::WithFreqs)?
                 else {
                     continue;
                 };
@@ -226,11 +224,7 @@ fn having_all(segment: &SegmentReader, terms: &[Term]) -> Result<Vec<DocId>> {
     let mut out: Option<Vec<DocId>> = None;
     for term in terms {
         let mut docs = Vec::new();
-        if let Some(mut postings) = segment
-            .inverted_index(term.field())?
-            .read_postings(term, IndexRecordOption::Basic)
-            .map_err(TantivyError::from)?
-        {
+        if let Some(mut postings) = index::postings(segment, term, IndexRecordOption::Basic)? {
             let mut doc = postings.doc();
             while doc != TERMINATED {
                 if out.as_ref().is_none_or(|o| o.binary_search(&doc).is_ok()) {
