@@ -55,8 +55,11 @@ pub struct Mention {
 /// Canonical skills, their aliases and relations, with a matcher over the aliases.
 pub struct Taxonomy {
     skills: Vec<Skill>,
-    /// How many skills name each skill as broader.
-    narrower: Vec<u32>,
+    /// The skills that name each skill as broader: those of skill `i` are
+    /// `narrower[narrower_start[i]..narrower_start[i + 1]]`, by id (twice if named
+    /// twice).
+    narrower_start: Vec<u32>,
+    narrower: Vec<SkillId>,
     by_name: HashMap<String, SkillId>,
     /// Each skill's canonical name as written, for [`Taxonomy::lookup`] of the names
     /// profiles' facts hold without lowercasing them first (a candidate's every skill
@@ -156,14 +159,26 @@ impl Taxonomy {
                 domain: r.domain,
             })
             .collect();
-        let mut narrower = vec![0u32; skills.len()];
+        let mut narrower_start = vec![0u32; skills.len() + 1];
         for skill in &skills {
             for &b in &skill.broader {
-                narrower[b as usize] += 1;
+                narrower_start[b as usize + 1] += 1;
+            }
+        }
+        for i in 1..narrower_start.len() {
+            narrower_start[i] += narrower_start[i - 1];
+        }
+        let mut next = narrower_start.clone();
+        let mut narrower = vec![0; narrower_start[skills.len()] as usize];
+        for (id, skill) in skills.iter().enumerate() {
+            for &b in &skill.broader {
+                narrower[next[b as usize] as usize] = id as SkillId;
+                next[b as usize] += 1;
             }
         }
         Taxonomy {
             skills,
+            narrower_start,
             narrower,
             by_name,
             by_canonical,
@@ -204,7 +219,13 @@ impl Taxonomy {
 
     /// How many skills have this one as broader.
     pub fn narrower_count(&self, id: SkillId) -> u32 {
-        self.narrower[id as usize]
+        self.narrower(id).len() as u32
+    }
+
+    /// The skills that have this one as broader, by id.
+    pub fn narrower(&self, id: SkillId) -> &[SkillId] {
+        let i = id as usize;
+        &self.narrower[self.narrower_start[i] as usize..self.narrower_start[i + 1] as usize]
     }
 
     /// The skill with this id.
@@ -327,7 +348,11 @@ mod tests {
     fn relations_resolve() {
         let t = small();
         let kafka = t.lookup("kafka").unwrap();
-        assert_eq!(t.skill(t.skill(kafka).broader[0]).name, "message queue");
+        let queue = t.skill(kafka).broader[0];
+        assert_eq!(t.skill(queue).name, "message queue");
+        assert!(t.narrower(queue).contains(&kafka));
+        assert_eq!(t.narrower_count(queue) as usize, t.narrower(queue).len());
+        assert!(t.narrower(kafka).is_empty());
         assert_eq!(t.lookup("golang"), t.lookup("Go"));
     }
 

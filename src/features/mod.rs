@@ -70,6 +70,22 @@ pub struct WantedSkill {
     /// Rarity weight: ln(1 + N / (1 + df)) over the indexed profiles, so that a rare
     /// skill (Flink) counts for more than a common one (communication).
     pub weight: f32,
+    /// The skills that earn partial credit for this one where a profile lacks it, by id,
+    /// each with the best credit it earns: a narrower skill 0.6, another skill of a small
+    /// group it belongs to 0.4, the group itself 0.3.
+    pub related: Vec<(SkillId, f32)>,
+}
+
+impl WantedSkill {
+    /// The skill `id` of `tax`, worth `weight`, with its name and related skills.
+    pub fn new(tax: &Taxonomy, id: SkillId, weight: f32) -> WantedSkill {
+        WantedSkill {
+            id,
+            name: tax.skill(id).name.clone(),
+            weight,
+            related: related_skills(tax, id),
+        }
+    }
 }
 
 /// What the features know of the job: parsed once per query.
@@ -191,7 +207,7 @@ impl SkillMatch {
         for (i, w) in job.required.iter().enumerate() {
             if has.contains(&w.id) {
                 m.required_found.push(i);
-            } else if let Some((via, credit)) = related_credit(tax, w.id, has) {
+            } else if let Some((via, credit)) = related_credit(&w.related, has) {
                 m.related.push((i, tax.skill(via).name.clone(), credit));
             }
         }
@@ -204,25 +220,40 @@ impl SkillMatch {
     }
 }
 
-/// The best partial credit any of `has` earns for `wanted`, and the skill that earns it.
-fn related_credit(tax: &Taxonomy, wanted: SkillId, has: &[SkillId]) -> Option<(SkillId, f32)> {
+/// The skills that earn partial credit for `wanted` where a profile lacks it, by id, each
+/// with the best credit it earns: its narrower skills ([`NARROWER_CREDIT`]), the other
+/// skills of a group it belongs to that has at most [`MAX_GROUP`] members
+/// ([`SIBLING_CREDIT`]), and such a group itself ([`BROADER_CREDIT`]). Listed once a job,
+/// so that a candidate's skills are looked up in it rather than each walked to its
+/// broader skills.
+pub(crate) fn related_skills(tax: &Taxonomy, wanted: SkillId) -> Vec<(SkillId, f32)> {
     let specific = |group: SkillId| tax.narrower_count(group) <= MAX_GROUP;
-    let wanted_broader = &tax.skill(wanted).broader;
+    let mut related: Vec<(SkillId, f32)> = (tax.narrower(wanted).iter())
+        .map(|&h| (h, NARROWER_CREDIT))
+        .collect();
+    for &group in tax.skill(wanted).broader.iter().filter(|&&b| specific(b)) {
+        related.extend(tax.narrower(group).iter().map(|&h| (h, SIBLING_CREDIT)));
+        related.push((group, BROADER_CREDIT));
+    }
+    related.retain(|&(h, _)| h != wanted);
+    // By id, the best credit first, then only that one.
+    related.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| b.1.total_cmp(&a.1)));
+    related.dedup_by_key(|r| r.0);
+    related
+}
+
+/// The best partial credit any of `has` earns from `related` (a wanted skill's
+/// [`related_skills`]), and the skill that earns it: the first of `has` to earn the best.
+fn related_credit(related: &[(SkillId, f32)], has: &[SkillId]) -> Option<(SkillId, f32)> {
+    if related.is_empty() {
+        return None;
+    }
     let mut best: Option<(SkillId, f32)> = None;
     for &h in has {
-        let h_broader = &tax.skill(h).broader;
-        let credit = if h_broader.contains(&wanted) {
-            NARROWER_CREDIT
-        } else if h_broader
-            .iter()
-            .any(|b| wanted_broader.contains(b) && specific(*b))
-        {
-            SIBLING_CREDIT
-        } else if wanted_broader.contains(&h) && specific(h) {
-            BROADER_CREDIT
-        } else {
+        let Ok(i) = related.binary_search_by_key(&h, |r| r.0) else {
             continue;
         };
+        let credit = related[i].1;
         if best.is_none_or(|(_, c)| credit > c) {
             best = Some((h, credit));
         }
@@ -243,4 +274,53 @@ pub(crate) fn coverage(
     let got: f32 = found.map(|(i, credit)| wanted[i].weight * credit).sum();
     // `+ 0.0` turns the -0.0 an empty float sum starts from into 0.0.
     Some((got / total).clamp(0.0, 1.0) + 0.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The credit `has` earns for `wanted` by the definition, walking its broader skills.
+    fn credit_by_definition(tax: &Taxonomy, wanted: SkillId, has: SkillId) -> Option<f32> {
+        let specific = |group: SkillId| tax.narrower_count(group) <= MAX_GROUP;
+        let (wanted_broader, has_broader) = (&tax.skill(wanted).broader, &tax.skill(has).broader);
+        if has == wanted {
+            None
+        } else if has_broader.contains(&wanted) {
+            Some(NARROWER_CREDIT)
+        } else if (has_broader.iter()).any(|b| wanted_broader.contains(b) && specific(*b)) {
+            Some(SIBLING_CREDIT)
+        } else if wanted_broader.contains(&has) && specific(has) {
+            Some(BROADER_CREDIT)
+        } else {
+            None
+        }
+    }
+
+    #[test]
+    fn related_skills_are_every_skill_the_definition_credits_and_no_other() {
+        let tax = Taxonomy::builtin();
+        let mut credited = 0;
+        for wanted in 0..tax.len() as SkillId {
+            let related = related_skills(&tax, wanted);
+            assert!(
+                related.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, once each"
+            );
+            for has in 0..tax.len() as SkillId {
+                let listed =
+                    (related.binary_search_by_key(&has, |r| r.0).ok()).map(|i| related[i].1);
+                assert_eq!(
+                    listed,
+                    credit_by_definition(&tax, wanted, has),
+                    "{wanted} {has}"
+                );
+            }
+            credited += related.len();
+        }
+        assert!(
+            credited > 1000,
+            "the built-in taxonomy relates skills: {credited}"
+        );
+    }
 }

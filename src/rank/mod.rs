@@ -594,18 +594,19 @@ impl Ranker<'_> {
         let wanted = |list: &[SkillEvidence]| -> Vec<WantedSkill> {
             list.iter()
                 .filter_map(|s| {
-                    let id = self.lexicon.skills.lookup(&s.skill)?;
-                    let name = self.lexicon.skills.skill(id).name.clone();
+                    let tax = &self.lexicon.skills;
+                    let id = tax.lookup(&s.skill)?;
+                    let name = tax.skill(id).name.to_lowercase();
                     let df = index::doc_freq(
                         self.searcher,
-                        &Term::from_field_text(self.fields.skills, &name.to_lowercase()),
+                        &Term::from_field_text(self.fields.skills, &name),
                     )
                     .unwrap_or(0);
-                    Some(WantedSkill {
+                    Some(WantedSkill::new(
+                        tax,
                         id,
-                        name,
-                        weight: (1.0 + n / (1.0 + df as f32)).ln(),
-                    })
+                        (1.0 + n / (1.0 + df as f32)).ln(),
+                    ))
                 })
                 .collect()
         };
