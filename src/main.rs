@@ -321,6 +321,7 @@ impl RankArgs {
             exclude: self.exclude.clone(),
             weights: None,
             details: true,
+            explain: true,
             blind: self.blind,
         }
     }
@@ -510,6 +511,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             let job = matcher.read_job(&job)?;
             let options = RankOptions {
                 details: !matches!(format, QueryFormat::Trec),
+                explain: !matches!(format, QueryFormat::Trec),
                 ..rank.options(bm25_only)
             };
             let ranking = matcher.rank(&job, &options)?;
@@ -557,8 +559,9 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
             );
             let mut write_error: Option<io::Error> = None;
             let options = RankOptions {
-                // A TREC run shows neither matched terms nor snippets.
+                // A TREC run shows neither matched terms nor snippets, nor why.
                 details: !matches!(format, RankFormat::Trec),
+                explain: !matches!(format, RankFormat::Trec),
                 ..rank.options(bm25_only)
             };
             matcher.rank_streaming(&jobs, &options, |job, ranking| {

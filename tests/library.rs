@@ -6,7 +6,9 @@
 //! 2. `delete` removes by id and says how many were there; `index --prune` never removes
 //!    upserted profiles (they have no file to be gone).
 //! 3. A ranking without details (what a TREC run asks for) has the same results, scores
-//!    and skill evidence, without what only the stored text gives.
+//!    and skill evidence, without what only the stored text gives; one without
+//!    explanations has the same results, scores and feature scores, and nothing else of
+//!    the explanation.
 //! 4. A kept writer (`keep_writer`, as `matcher serve` holds it) commits each write so
 //!    that another engine opened on the directory sees it, holds the index's lock until
 //!    `close_writer`, and then lets another writer in.
@@ -212,7 +214,7 @@ fn a_kept_writer_commits_each_write_and_holds_the_lock_until_closed() {
 }
 
 #[test]
-fn details_off_keeps_results_and_drops_only_the_text() {
+fn details_and_explanations_off_keep_results_and_drop_only_what_they_show() {
     let dir = tempfile::tempdir().unwrap();
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
     let m = Matcher::builder()
@@ -222,7 +224,7 @@ fn details_off_keeps_results_and_drops_only_the_text() {
     m.index(&[root.join("profiles")], &IndexOptions::default())
         .unwrap();
     let (jobs, _) = m.read_jobs(&[root.join("jobs")]);
-    let mut quoted = 0;
+    let (mut quoted, mut explained) = (0, 0);
     for job in &jobs {
         let full = m.rank(job, &RankOptions::default()).unwrap().results;
         let options = RankOptions {
@@ -230,7 +232,27 @@ fn details_off_keeps_results_and_drops_only_the_text() {
             ..RankOptions::default()
         };
         let bare = m.rank(job, &options).unwrap().results;
+        let unexplained = RankOptions {
+            explain: false,
+            ..options.clone()
+        };
+        let scores_only = m.rank(job, &unexplained).unwrap().results;
         assert_eq!(full.len(), bare.len(), "{}", job.id);
+        assert_eq!(full.len(), scores_only.len(), "{}", job.id);
+        for (f, s) in full.iter().zip(&scores_only) {
+            assert_eq!((&f.id, f.score, f.bm25), (&s.id, s.score, s.bm25));
+            let (fe, se) = (&f.explanation, &s.explanation);
+            assert_eq!((fe.evidence, fe.gate), (se.evidence, se.gate));
+            let features = |e: &matcher::Explanation| -> Vec<(&str, Option<f32>, f32, f32)> {
+                (e.features.iter())
+                    .map(|x| (x.name, x.value, x.weight, x.contribution))
+                    .collect()
+            };
+            assert_eq!(features(fe), features(se), "{}", job.id);
+            assert!(se.matched_required.is_empty() && se.missing_required.is_empty());
+            assert!(se.related.is_empty() && se.location.is_none() && se.occupation.is_none());
+            explained += fe.matched_required.len() + fe.missing_required.len();
+        }
         for (f, b) in full.iter().zip(&bare) {
             assert_eq!((&f.id, f.score, f.bm25), (&b.id, b.score, b.bm25));
             assert!(b.name.is_none() && b.headline.is_none() && b.snippet.is_empty());
@@ -257,8 +279,9 @@ fn details_off_keeps_results_and_drops_only_the_text() {
                 .count();
         }
     }
-    // With details, the evidence is quoted.
+    // With details, the evidence is quoted; with explanations, skills are listed.
     assert!(quoted > 10, "{quoted}");
+    assert!(explained > 10, "{explained}");
 }
 
 #[test]

@@ -56,6 +56,7 @@ pub fn audit(
                 depth: Some(all),
                 max_postings: None,
                 details: false,
+                explain: false,
                 ..RankOptions::default()
             };
             let mut out = Vec::with_capacity(jobs.len());

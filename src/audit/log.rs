@@ -222,6 +222,10 @@ pub struct OptionsRecord {
     pub max_postings: Option<u64>,
     /// [`RankOptions::details`].
     pub details: bool,
+    /// [`RankOptions::explain`]. A record from before it had the option explained
+    /// every result.
+    #[serde(default = "yes")]
+    pub explain: bool,
     /// [`RankOptions::require`].
     pub require: Vec<String>,
     /// [`RankOptions::min_years`].
@@ -267,6 +271,7 @@ impl From<&RankOptions> for OptionsRecord {
             max_terms: o.max_terms,
             max_postings: o.max_postings,
             details: o.details,
+            explain: o.explain,
             require: o.require.clone(),
             min_years: o.min_years,
             exclude: o.exclude.clone(),
@@ -291,6 +296,7 @@ impl From<&OptionsRecord> for RankOptions {
             max_terms: o.max_terms,
             max_postings: o.max_postings,
             details: o.details,
+            explain: o.explain,
             require: o.require.clone(),
             min_years: o.min_years,
             exclude: o.exclude.clone(),

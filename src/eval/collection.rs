@@ -194,6 +194,7 @@ pub fn evaluate_collection(
             max_postings: options.max_postings,
             weights: Some(config.weights.clone()),
             details: false,
+            explain: false,
             feedback: config.feedback.then(Feedback::default),
             phrases: config.phrases,
             adaptive_b: config.adaptive_b,
