@@ -28,6 +28,14 @@ static BYTES: &[u8] = include_bytes!(concat!(
 static ADAPTER: LazyLock<Vec<f32>> =
     LazyLock::new(|| parse(BYTES).unwrap_or_else(|e| panic!("data/model/title-adapter.bin: {e}")));
 
+/// `W` transposed (column `k` of `W` is row `k` here): what [`adapt`] reads.
+static COLUMNS: LazyLock<Vec<f32>> = LazyLock::new(|| {
+    let w = &*ADAPTER;
+    (0..DIM * DIM)
+        .map(|i| w[(i % DIM) * DIM + i / DIM])
+        .collect()
+});
+
 fn parse(bytes: &[u8]) -> Result<Vec<f32>, String> {
     if bytes.len() < 12 || &bytes[..8] != MAGIC {
         return Err("not a title adapter (bad magic)".into());
@@ -55,11 +63,17 @@ pub(crate) fn version() -> &'static str {
 }
 
 /// `W v`: a title vector as the adapter reads it (not normalised).
+///
+/// Each output is `Σ_k W[i, k] · v[k]` added in order of `k`, from `-0.0` (as
+/// `Iterator::sum` adds): the same bits as a row-by-row dot product, but the 512 sums run
+/// side by side, one column of `W` at a time, instead of each as one chain of dependent
+/// additions (2.3 % of a batch).
 pub(crate) fn adapt(v: &[f32; DIM]) -> [f32; DIM] {
-    let w = &*ADAPTER;
-    let mut out = [0f32; DIM];
-    for (o, row) in out.iter_mut().zip(w.chunks_exact(DIM)) {
-        *o = row.iter().zip(v).map(|(a, b)| a * b).sum();
+    let mut out = [-0.0f32; DIM];
+    for (column, &x) in COLUMNS.chunks_exact(DIM).zip(v) {
+        for (o, &w) in out.iter_mut().zip(column) {
+            *o += w * x;
+        }
     }
     out
 }
@@ -113,6 +127,23 @@ mod tests {
         // Measured: 0.32 → 0.51, 7 of 10 nearest either way.
         assert!(adapted > raw + 0.1, "separation {raw} → {adapted}");
         assert!(nearest >= raw_nearest, "nearest {raw_nearest} → {nearest}");
+    }
+
+    #[test]
+    fn adapting_is_each_rows_dot_product_to_the_bit() {
+        let enc = Encoder::builtin();
+        for text in ["nanny", "后端开发工程师", "Buchhalter", "chef de partie"] {
+            let v = enc.encode(text);
+            let rows: Vec<f32> = (ADAPTER.chunks_exact(DIM))
+                .map(|row| row.iter().zip(&v).map(|(a, b)| a * b).sum())
+                .collect();
+            let adapted = adapt(&v);
+            assert!(
+                rows.iter()
+                    .zip(&adapted)
+                    .all(|(a, b)| a.to_bits() == b.to_bits())
+            );
+        }
     }
 
     #[test]
