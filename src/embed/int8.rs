@@ -119,33 +119,129 @@ impl Int8Matrix {
 pub(crate) struct Quantized {
     bytes: Vec<u8>,
     scales: Vec<f32>,
+    /// Per source row of [`gemm_windows`]: its largest magnitude.
+    row_max: Vec<f32>,
+}
+
+/// The n-gram windows of a convolution, read where they lie: `src` holds one row of
+/// `width` floats per token, `stride` apart; window `i` is rows `i - left .. i - left + n`
+/// side by side, zeros for those outside token `i`'s sentence (`bounds[i]`: its first
+/// and one-past-last token).
+pub(crate) struct Windows<'a> {
+    pub src: &'a [f32],
+    pub stride: usize,
+    pub width: usize,
+    /// `(n, left)`.
+    pub order: (usize, usize),
+    pub bounds: &'a [(u32, u32)],
+}
+
+impl Windows<'_> {
+    /// The source row in slot `k` of window `i`, if it lies in `i`'s sentence.
+    #[inline]
+    pub(crate) fn row(&self, i: usize, k: usize) -> Option<usize> {
+        let (lo, hi) = self.bounds[i];
+        let p = (i + k).checked_sub(self.order.1)?;
+        (p >= lo as usize && p < hi as usize).then_some(p)
+    }
 }
 
 /// `c[i·c_rs ..][..n] = x[i·k ..][..k] · b` for the `m` rows of `x` (row-major, `k` =
 /// `b`'s rows), each row rounded to 8 bits on its own scale into `q` first. Only on a
-/// CPU [`supported`] says can.
-pub(crate) fn gemm(
+/// CPU [`supported`] says can. What [`gemm_windows`] computes, for rows gathered
+/// beforehand: the tests hold one to the other.
+#[cfg(test)]
+fn gemm(m: usize, x: &[f32], b: &Int8Matrix, c: &mut [f32], c_rs: usize, q: &mut Quantized) {
+    let k = b.k;
+    if m == 0 {
+        return;
+    }
+    assert!(supported(), "int8 kernels on a CPU without AVX-512 VNNI");
+    assert!(x.len() >= m * k);
+    q.bytes.resize(m * k, 0);
+    q.scales.resize(m, 0.0);
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: `supported()` checked the target features; the assert above keeps every
+    // row read (`x`) and written (`q`) inside its slice.
+    unsafe {
+        kernels::quantize(&x[..m * k], k, &mut q.bytes, &mut q.scales);
+    }
+    multiply(m, b, c, c_rs, q);
+}
+
+/// `c[i·c_rs ..][..n] = window i · b` for the `m` windows of `w` (`n·width` = `b`'s
+/// rows), on a CPU [`supported`] says can: the product of the im2col matrix of `w`,
+/// without writing it out in floats. Each window is rounded to 8 bits on its own scale,
+/// `s_a = max |window| / 127`, read straight from its rows (its largest magnitude is the
+/// largest of its rows', each found once), to the bytes the gathered window would round
+/// to.
+pub(crate) fn gemm_windows(
     m: usize,
-    x: &[f32],
+    w: &Windows<'_>,
     b: &Int8Matrix,
     c: &mut [f32],
     c_rs: usize,
     q: &mut Quantized,
 ) {
-    let (k, n) = (b.k, b.n);
+    let (n, width) = (w.order.0, w.width);
     if m == 0 {
         return;
     }
     assert!(supported(), "int8 kernels on a CPU without AVX-512 VNNI");
-    assert!(x.len() >= m * k && c_rs >= n && c.len() >= (m - 1) * c_rs + n);
-    q.bytes.resize(m * k, 0);
+    assert!(b.k == n * width && width.is_multiple_of(16) && w.bounds.len() >= m);
+    assert!(w.stride >= width && w.src.len() >= (m - 1) * w.stride + width);
+    q.bytes.resize(m * b.k, 0);
     q.scales.resize(m, 0.0);
+    q.row_max.resize(m, 0.0);
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: `supported()` checked the target features; the asserts above keep every
-    // row read (`x`, `q`) and written (`c`) inside its slice, and `c` is borrowed
-    // mutably, so it aliases nothing read.
+    // SAFETY: `supported()` checked the target features; the asserts above keep the
+    // `m` source rows (`stride` apart, `width` each) inside `src`, and a window's rows
+    // are source rows of its sentence (`Windows::row`), all below `m`.
     unsafe {
-        kernels::quantize(&x[..m * k], k, &mut q.bytes, &mut q.scales);
+        for (i, max) in q.row_max.iter_mut().enumerate() {
+            *max = kernels::abs_max(&w.src[i * w.stride..i * w.stride + width]);
+        }
+        for (i, (out, scale)) in (q.bytes.chunks_exact_mut(b.k))
+            .zip(q.scales.iter_mut())
+            .enumerate()
+        {
+            let max = (0..n)
+                .filter_map(|k| w.row(i, k))
+                .map(|p| q.row_max[p])
+                .fold(0.0f32, f32::max);
+            let inv;
+            (*scale, inv) = scale_of(max);
+            for (k, slot) in out.chunks_exact_mut(width).enumerate() {
+                match w.row(i, k) {
+                    Some(p) => {
+                        kernels::round(&w.src[p * w.stride..p * w.stride + width], inv, slot)
+                    }
+                    None => slot.fill(128),
+                }
+            }
+        }
+    }
+    multiply(m, b, c, c_rs, q);
+}
+
+/// A row's scale `s_a` and its inverse, from its largest magnitude.
+fn scale_of(max: f32) -> (f32, f32) {
+    match max > 0.0 {
+        true => (max / 127.0, 127.0 / max),
+        false => (0.0, 0.0),
+    }
+}
+
+/// The products of the `m` quantized rows of `q` with `b`, scaled back into `c`.
+fn multiply(m: usize, b: &Int8Matrix, c: &mut [f32], c_rs: usize, q: &Quantized) {
+    let (k, n) = (b.k, b.n);
+    assert!(q.bytes.len() >= m * k && q.scales.len() >= m);
+    assert!(c_rs >= n && c.len() >= (m - 1) * c_rs + n);
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: the callers checked `supported()`; the asserts above keep every row read
+    // (`q`) and written (`c`) inside its slice, and `c` is borrowed mutably, so it
+    // aliases nothing read.
+    unsafe {
         let (a, scales, c) = (q.bytes.as_ptr(), q.scales.as_ptr(), c.as_mut_ptr());
         for block in (0..n / 16).step_by(COLS / 16) {
             let mut i = 0;
@@ -175,30 +271,46 @@ mod kernels {
     use super::Int8Matrix;
 
     /// Rows of `k` floats to `u8` (rounded to nearest, 128 added) and their scales.
+    #[cfg(test)]
     #[target_feature(enable = "avx512f,avx512bw")]
     pub(super) unsafe fn quantize(x: &[f32], k: usize, out: &mut [u8], scales: &mut [f32]) {
         debug_assert!(k.is_multiple_of(16) && out.len() >= x.len());
         for ((row, out), scale) in x.chunks_exact(k).zip(out.chunks_exact_mut(k)).zip(scales) {
-            // SAFETY: every load and store below is 16 lanes inside `row` or `out`,
-            // both `k` long with 16 | k.
+            // SAFETY: `row` and `out` are `k` long, 16 | k.
             unsafe {
-                let mut max = _mm512_setzero_ps();
-                for c in (0..k).step_by(16) {
-                    max = _mm512_max_ps(max, _mm512_abs_ps(_mm512_loadu_ps(row.as_ptr().add(c))));
-                }
-                let max = _mm512_reduce_max_ps(max);
-                let (s, inv) = match max > 0.0 {
-                    true => (max / 127.0, 127.0 / max),
-                    false => (0.0, 0.0),
-                };
-                *scale = s;
-                let inv = _mm512_set1_ps(inv);
-                let offset = _mm512_set1_epi32(128);
-                for c in (0..k).step_by(16) {
-                    let v = _mm512_mul_ps(_mm512_loadu_ps(row.as_ptr().add(c)), inv);
-                    let u = _mm512_add_epi32(_mm512_cvtps_epi32(v), offset);
-                    _mm_storeu_si128(out.as_mut_ptr().add(c).cast(), _mm512_cvtepi32_epi8(u));
-                }
+                let inv;
+                (*scale, inv) = super::scale_of(abs_max(row));
+                round(row, inv, out);
+            }
+        }
+    }
+
+    /// The largest magnitude in `row` (16 | its length).
+    #[target_feature(enable = "avx512f")]
+    pub(super) unsafe fn abs_max(row: &[f32]) -> f32 {
+        debug_assert!(row.len().is_multiple_of(16));
+        // SAFETY: every load is 16 lanes inside `row`.
+        unsafe {
+            let mut max = _mm512_setzero_ps();
+            for c in (0..row.len()).step_by(16) {
+                max = _mm512_max_ps(max, _mm512_abs_ps(_mm512_loadu_ps(row.as_ptr().add(c))));
+            }
+            _mm512_reduce_max_ps(max)
+        }
+    }
+
+    /// `row` times `inv`, rounded to nearest, 128 added, as bytes into `out` (as long).
+    #[target_feature(enable = "avx512f,avx512bw")]
+    pub(super) unsafe fn round(row: &[f32], inv: f32, out: &mut [u8]) {
+        debug_assert!(row.len().is_multiple_of(16) && out.len() == row.len());
+        // SAFETY: every load and store is 16 lanes inside `row` or `out`, as long.
+        unsafe {
+            let inv = _mm512_set1_ps(inv);
+            let offset = _mm512_set1_epi32(128);
+            for c in (0..row.len()).step_by(16) {
+                let v = _mm512_mul_ps(_mm512_loadu_ps(row.as_ptr().add(c)), inv);
+                let u = _mm512_add_epi32(_mm512_cvtps_epi32(v), offset);
+                _mm_storeu_si128(out.as_mut_ptr().add(c).cast(), _mm512_cvtepi32_epi8(u));
             }
         }
     }
@@ -292,6 +404,43 @@ mod tests {
                 assert!(cos > 0.9999, "m {m} k {k} row {i}: cosine {cos}");
             }
         }
+    }
+
+    #[test]
+    fn windows_read_where_they_lie_are_the_gathered_windows_to_the_bit() {
+        if !supported() {
+            return;
+        }
+        let (t, width, order) = (7, 256, (3, 1));
+        let src = matrix(t, width, 11).data;
+        let bounds: Vec<(u32, u32)> = [(0, 4); 4].into_iter().chain([(4, 7); 3]).collect();
+        let w = Windows {
+            src: &src,
+            stride: width,
+            width,
+            order,
+            bounds: &bounds,
+        };
+        let mut gathered = vec![0f32; t * 3 * width];
+        for (i, row) in gathered.chunks_exact_mut(3 * width).enumerate() {
+            for (k, slot) in row.chunks_exact_mut(width).enumerate() {
+                let p = (i + k).wrapping_sub(1);
+                let (lo, hi) = bounds[i];
+                if i + k >= 1 && p >= lo as usize && p < hi as usize {
+                    slot.copy_from_slice(&src[p * width..(p + 1) * width]);
+                }
+            }
+        }
+        let b = Int8Matrix::new(&matrix(3 * width, 256, 5));
+        let (mut want, mut got) = (vec![0f32; t * 256], vec![0f32; t * 256]);
+        gemm(t, &gathered, &b, &mut want, 256, &mut Quantized::default());
+        gemm_windows(t, &w, &b, &mut got, 256, &mut Quantized::default());
+        assert!(
+            want.iter()
+                .zip(&got)
+                .all(|(a, b)| a.to_bits() == b.to_bits())
+        );
+        assert!(want.iter().any(|&v| v != 0.0));
     }
 
     #[test]

@@ -27,7 +27,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::direct;
-use super::int8::{self, Int8Matrix, Quantized};
+use super::int8::{self, Int8Matrix, Quantized, Windows};
 use super::weights::{CNN_DIM, EMB_DIM, FEAT_DIM, HEAD_DIM, Matrix, NUM_CHUNKS, ORDERS, Weights};
 
 /// Tokens per micro-batch, as the reference: enough sentences to amortise streaming
@@ -117,19 +117,23 @@ impl Scratch {
 /// The convolutions' matrices in 8 bits, `(w1, w2)` a branch, when the CPU runs them.
 pub(crate) type Int8Branches = [(Int8Matrix, Int8Matrix); 3];
 
-/// A convolution's GEMM (`c = cols · w`): in 8 bits when `q` is given,
-/// else in `f32`.
+/// A convolution's GEMM over the `m` windows of `win` (`c = windows · w`, rows `c_rs`
+/// apart): in 8 bits, each window read where it lies, when `q` is given; else gathered
+/// into `cols` (im2col) and multiplied in `f32`.
 fn conv(
     m: usize,
-    cols: &[f32],
+    win: &Windows<'_>,
     (w, q): (&Matrix, Option<&Int8Matrix>),
-    c: &mut [f32],
-    c_rs: usize,
-    quantized: &mut Quantized,
+    (c, c_rs): (&mut [f32], usize),
+    (cols, quantized): (&mut [f32], &mut Quantized),
 ) {
     match q {
-        Some(q) => int8::gemm(m, cols, q, c, c_rs, quantized),
-        None => sgemm(m, cols, w.rows, w, c, c_rs),
+        Some(q) => int8::gemm_windows(m, win, q, c, c_rs, quantized),
+        None => {
+            let cols = &mut cols[..m * win.order.0 * win.width];
+            im2col(win, cols);
+            sgemm(m, cols, w.rows, w, c, c_rs);
+        }
     }
 }
 
@@ -232,24 +236,14 @@ fn ensure(v: &mut Vec<f32>, len: usize) -> &mut [f32] {
     &mut v[..len]
 }
 
-/// The n-gram windows of `src` (`t` rows of `width` floats, row stride `stride`): row
-/// `i` of `cols` is rows `i - left .. i - left + n` of `src` side by side, zeros for
-/// those outside `i`'s sentence.
-fn im2col(
-    src: &[f32],
-    stride: usize,
-    (n, left): (usize, usize),
-    bounds: &[(u32, u32)],
-    cols: &mut [f32],
-) {
-    let width = CNN_DIM;
-    for (i, (row, &(lo, hi))) in cols.chunks_exact_mut(n * width).zip(bounds).enumerate() {
+/// The windows of `win` side by side, one row of `cols` each.
+fn im2col(win: &Windows<'_>, cols: &mut [f32]) {
+    let (n, width) = (win.order.0, win.width);
+    for (i, row) in cols.chunks_exact_mut(n * width).enumerate() {
         for (k, slot) in row.chunks_exact_mut(width).enumerate() {
-            let p = (i + k).wrapping_sub(left);
-            if p >= lo as usize && p < hi as usize && i + k >= left {
-                slot.copy_from_slice(&src[p * stride..p * stride + width]);
-            } else {
-                slot.fill(0.0);
+            match win.row(i, k) {
+                Some(p) => slot.copy_from_slice(&win.src[p * win.stride..p * win.stride + width]),
+                None => slot.fill(0.0),
             }
         }
     }
@@ -319,24 +313,38 @@ pub(crate) fn sum_group(
     }
 
     let max_n = ORDERS.iter().map(|o| o.0).max().unwrap_or(1);
-    let cols = ensure(&mut s.cols, t * max_n * CNN_DIM);
+    // Only the `f32` path gathers the windows.
+    let cols = ensure(
+        &mut s.cols,
+        if q.is_some() { 0 } else { t * max_n * CNN_DIM },
+    );
     let h = ensure(&mut s.h, t * CNN_DIM);
     for (bi, (&order, br)) in ORDERS.iter().zip(&w.branches).enumerate() {
-        let n = order.0;
-        let cols = &mut cols[..t * n * CNN_DIM];
-        let xs = &x[bi * CNN_DIM..];
-        im2col(xs, cat, order, &s.bounds, cols);
+        let windows = |src, stride| Windows {
+            src,
+            stride,
+            width: CNN_DIM,
+            order,
+            bounds: &s.bounds,
+        };
         let (q1, q2) = (q.map(|q| &q[bi].0), q.map(|q| &q[bi].1));
-        conv(t, cols, (&br.w1, q1), h, CNN_DIM, &mut s.quantized);
+        let xs = windows(&x[bi * CNN_DIM..], cat);
+        conv(t, &xs, (&br.w1, q1), (h, CNN_DIM), (cols, &mut s.quantized));
         add_bias_relu(h, CNN_DIM, &br.b1);
         for (hr, xr) in h.chunks_exact_mut(CNN_DIM).zip(x.chunks_exact(cat)) {
             let xr = &xr[bi * CNN_DIM..(bi + 1) * CNN_DIM];
             hr.iter_mut().zip(xr).for_each(|(v, x)| *v += x);
         }
-        im2col(h, CNN_DIM, order, &s.bounds, cols);
         let off = EMB_DIM + bi * CNN_DIM;
         let out = &mut feats[off..];
-        conv(t, cols, (&br.w2, q2), out, FEAT_DIM, &mut s.quantized);
+        let hs = windows(h, CNN_DIM);
+        conv(
+            t,
+            &hs,
+            (&br.w2, q2),
+            (out, FEAT_DIM),
+            (cols, &mut s.quantized),
+        );
         for (fr, hr) in feats
             .chunks_exact_mut(FEAT_DIM)
             .zip(h.chunks_exact(CNN_DIM))
