@@ -24,13 +24,15 @@ static BYTES: &[u8] = include_bytes!(concat!(
     "/data/model/title-adapter.bin"
 ));
 
-/// `W`, row-major.
-static ADAPTER: LazyLock<Vec<f32>> =
-    LazyLock::new(|| parse(BYTES).unwrap_or_else(|e| panic!("data/model/title-adapter.bin: {e}")));
+/// `W`, row-major, as the file holds it.
+fn shipped() -> Vec<f32> {
+    parse(BYTES).unwrap_or_else(|e| panic!("data/model/title-adapter.bin: {e}"))
+}
 
-/// `W` transposed (column `k` of `W` is row `k` here): what [`adapt`] reads.
+/// `W` transposed (column `k` of `W` is row `k` here): what [`adapt`] reads, and the only
+/// copy of the matrix a process keeps.
 static COLUMNS: LazyLock<Vec<f32>> = LazyLock::new(|| {
-    let w = &*ADAPTER;
+    let w = shipped();
     (0..DIM * DIM)
         .map(|i| w[(i % DIM) * DIM + i / DIM])
         .collect()
@@ -131,10 +133,10 @@ mod tests {
 
     #[test]
     fn adapting_is_each_rows_dot_product_to_the_bit() {
-        let enc = Encoder::builtin();
+        let (enc, w) = (Encoder::builtin(), shipped());
         for text in ["nanny", "后端开发工程师", "Buchhalter", "chef de partie"] {
             let v = enc.encode(text);
-            let rows: Vec<f32> = (ADAPTER.chunks_exact(DIM))
+            let rows: Vec<f32> = (w.chunks_exact(DIM))
                 .map(|row| row.iter().zip(&v).map(|(a, b)| a * b).sum())
                 .collect();
             let adapted = adapt(&v);
@@ -148,7 +150,7 @@ mod tests {
 
     #[test]
     fn the_shipped_adapter_parses_and_stays_near_the_identity() {
-        let w = &*ADAPTER;
+        let w = shipped();
         let off: f32 = (0..DIM * DIM)
             .map(|i| w[i] - f32::from(i / DIM == i % DIM))
             .map(|d| d * d)
