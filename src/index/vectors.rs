@@ -390,6 +390,69 @@ impl SegmentVectors {
         };
         (text, title)
     }
+
+    /// [`SegmentVectors::sign_distances`] with AVX-512's count of 64-bit lanes: a
+    /// document's 512 signs are one register, and its text's and title's counts are
+    /// summed in one reduction (the title's in the high half of each lane). The same
+    /// integers.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512 F and VPOPCNTDQ; the caller is compiled with them (it
+    /// is inlined there).
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    pub(crate) unsafe fn sign_distances_avx512(
+        &self,
+        doc: DocId,
+        text: Option<&Signs>,
+        title: Option<&Signs>,
+    ) -> (Option<u32>, Option<u32>) {
+        use std::arch::x86_64::*;
+        let at = doc as usize * SIGN_WORDS;
+        let title = title.filter(|_| self.title_scale[doc as usize] > 0.0);
+        let text = text.map(|q| (&self.text_signs[at..at + SIGN_WORDS], q));
+        let title = title.map(|q| (&self.title_signs[at..at + SIGN_WORDS], q));
+        // SAFETY: the caller's features (above).
+        unsafe {
+            match (text, title) {
+                (Some((a, x)), Some((b, y))) => {
+                    let both = _mm512_add_epi64(
+                        differing_lanes(a, x),
+                        _mm512_slli_epi64::<32>(differing_lanes(b, y)),
+                    );
+                    let sum = _mm512_reduce_add_epi64(both) as u64;
+                    (Some(sum as u32), Some((sum >> 32) as u32))
+                }
+                (Some((a, x)), None) => (
+                    Some(_mm512_reduce_add_epi64(differing_lanes(a, x)) as u32),
+                    None,
+                ),
+                (None, Some((b, y))) => (
+                    None,
+                    Some(_mm512_reduce_add_epi64(differing_lanes(b, y)) as u32),
+                ),
+                (None, None) => (None, None),
+            }
+        }
+    }
+}
+
+/// How many signs differ in each of the 8 words, in one AVX-512 register.
+///
+/// # Safety
+/// As [`SegmentVectors::sign_distances_avx512`]; `a` holds `SIGN_WORDS` words.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+unsafe fn differing_lanes(a: &[u64], b: &Signs) -> std::arch::x86_64::__m512i {
+    use std::arch::x86_64::*;
+    debug_assert_eq!(a.len(), SIGN_WORDS);
+    // SAFETY: both are `SIGN_WORDS` = 8 words, one 512-bit load each; the features are
+    // the caller's.
+    unsafe {
+        let x = _mm512_loadu_si512(a.as_ptr().cast());
+        let y = _mm512_loadu_si512(b.as_ptr().cast());
+        _mm512_popcnt_epi64(_mm512_xor_si512(x, y))
+    }
 }
 
 /// A pseudo-random unit vector, the same for the same seed: test data.

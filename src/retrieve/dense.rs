@@ -308,11 +308,33 @@ impl Probe {
         keep: usize,
     ) -> Vec<(f32, DocId)> {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("popcnt") {
-            // SAFETY: the CPU counts bits in one instruction, checked just above.
-            return unsafe { self.likely_nearest_popcnt(segment, alive, (start, end), keep) };
+        {
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+            {
+                // SAFETY: the CPU has AVX-512 F and VPOPCNTDQ, checked just above.
+                return unsafe { self.likely_nearest_avx512(segment, alive, (start, end), keep) };
+            }
+            if std::arch::is_x86_feature_detected!("popcnt") {
+                // SAFETY: the CPU counts bits in one instruction, checked just above.
+                return unsafe { self.likely_nearest_popcnt(segment, alive, (start, end), keep) };
+            }
         }
-        self.likely_nearest_portable(segment, alive, (start, end), keep)
+        self.likely_nearest_portable::<false>(segment, alive, (start, end), keep)
+    }
+
+    /// [`Probe::likely_nearest_portable`] with a document's signs counted in one
+    /// AVX-512 register ([`SegmentVectors::sign_distances_avx512`]).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f,avx512vpopcntdq")]
+    unsafe fn likely_nearest_avx512(
+        &self,
+        segment: &SegmentVectors,
+        alive: Option<&AliveBitSet>,
+        block: (DocId, DocId),
+        keep: usize,
+    ) -> Vec<(f32, DocId)> {
+        self.likely_nearest_portable::<true>(segment, alive, block, keep)
     }
 
     /// [`Probe::likely_nearest_portable`] compiled with the `popcnt` instruction (the
@@ -326,7 +348,7 @@ impl Probe {
         block: (DocId, DocId),
         keep: usize,
     ) -> Vec<(f32, DocId)> {
-        self.likely_nearest_portable(segment, alive, block, keep)
+        self.likely_nearest_portable::<false>(segment, alive, block, keep)
     }
 
     /// The cosine `h` differing signs estimate (a match, not `Option::map`: see below).
@@ -341,15 +363,25 @@ impl Probe {
 
     /// The loop is plain, with no closure: a closure is a function of its own, which
     /// would not be compiled with the caller's `popcnt`.
+    /// `WIDE`: count with AVX-512, which the caller must be compiled with and the CPU
+    /// have.
     #[inline(always)]
-    fn likely_nearest_portable(
+    fn likely_nearest_portable<const WIDE: bool>(
         &self,
         segment: &SegmentVectors,
         alive: Option<&AliveBitSet>,
         (start, end): (DocId, DocId),
         keep: usize,
     ) -> Vec<(f32, DocId)> {
-        let mut estimates: Vec<(f32, DocId)> = Vec::with_capacity((end - start) as usize);
+        // Only the `keep` likeliest are wanted, so every `2 × keep` estimates the buffer
+        // is cut to its likeliest `keep`, and an estimate below the last one kept is not
+        // pushed: `keep` already beat it. The set kept is the one of sorting them all.
+        let cap = match keep {
+            0 => (end - start) as usize,
+            keep => (2 * keep).min((end - start) as usize),
+        };
+        let mut estimates: Vec<(f32, DocId)> = Vec::with_capacity(cap);
+        let mut floor = f32::NEG_INFINITY;
         for doc in start..end {
             if let Some(a) = alive
                 && !a.is_alive(doc)
@@ -359,12 +391,25 @@ impl Probe {
             if !segment.has(doc) {
                 continue;
             }
-            let (text, title) =
-                segment.sign_distances(doc, self.text.as_ref(), self.title.as_ref());
+            let (text, title) = match WIDE {
+                #[cfg(target_arch = "x86_64")]
+                // SAFETY: `WIDE` only from `likely_nearest_avx512`, whose features these are.
+                true => unsafe {
+                    segment.sign_distances_avx512(doc, self.text.as_ref(), self.title.as_ref())
+                },
+                _ => segment.sign_distances(doc, self.text.as_ref(), self.title.as_ref()),
+            };
             let Some(near) = combined(self.cosine_of(text), self.cosine_of(title)) else {
                 continue;
             };
+            if near < floor {
+                continue;
+            }
             estimates.push((near, doc));
+            if keep > 0 && estimates.len() >= 2 * keep {
+                likeliest(&mut estimates, keep);
+                floor = estimates[keep - 1].0;
+            }
         }
         likeliest(&mut estimates, keep);
         estimates
@@ -536,6 +581,78 @@ mod tests {
             scan.probed(&job, &Probe::of(&job), limit),
             scan.exact(&job, limit)
         );
+    }
+
+    #[test]
+    fn every_pre_scan_kernel_keeps_the_likeliest_of_all() {
+        // Texts in clusters, titles on two in three documents: each kernel this CPU can
+        // run, at every `keep` (0: all; small ones cut the buffer many times), keeps the
+        // set that sorting every estimate would, with the same estimates.
+        let (docs, centres) = clustered(3000, 30);
+        let titles: Vec<Option<[f32; DIM]>> = (0..docs.len())
+            .map(|i| (i % 3 != 0).then(|| unit(9000 + i as u32)))
+            .collect();
+        let segment = SegmentVectors::of(&docs, &titles);
+        let block = (0, docs.len() as DocId);
+        for (c, centre) in centres.iter().enumerate().take(4) {
+            let job = JobVectors {
+                text: Some(Quantised::new(centre)),
+                title: (c % 2 == 0).then(|| Quantised::new(&unit(9000 + c as u32 + 1))),
+            };
+            let probe = Probe::of(&job);
+            let mut all: Vec<(f32, DocId)> = (0..docs.len() as DocId)
+                .filter_map(|doc| {
+                    let (t, h) =
+                        segment.sign_distances(doc, probe.text.as_ref(), probe.title.as_ref());
+                    combined(probe.cosine_of(t), probe.cosine_of(h)).map(|e| (e, doc))
+                })
+                .collect();
+            all.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+            {
+                for doc in 0..docs.len() as DocId {
+                    let (text, title) = (probe.text.as_ref(), probe.title.as_ref());
+                    // SAFETY: the CPU has AVX-512 F and VPOPCNTDQ.
+                    let wide = unsafe { segment.sign_distances_avx512(doc, text, title) };
+                    assert_eq!(wide, segment.sign_distances(doc, text, title), "doc {doc}");
+                    // SAFETY: as above.
+                    let wide = unsafe { segment.sign_distances_avx512(doc, None, title) };
+                    assert_eq!(wide, segment.sign_distances(doc, None, title), "doc {doc}");
+                }
+            }
+            for keep in [0, 1, 7, 64, 1000, 2999, 5000] {
+                let want = &all[..if keep == 0 {
+                    all.len()
+                } else {
+                    keep.min(all.len())
+                }];
+                let sorted = |mut got: Vec<(f32, DocId)>| {
+                    got.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+                    got
+                };
+                let portable = probe.likely_nearest_portable::<false>(&segment, None, block, keep);
+                assert_eq!(sorted(portable), want, "portable, centre {c}, keep {keep}");
+                #[cfg(target_arch = "x86_64")]
+                {
+                    if std::arch::is_x86_feature_detected!("popcnt") {
+                        // SAFETY: the CPU has popcnt.
+                        let got =
+                            unsafe { probe.likely_nearest_popcnt(&segment, None, block, keep) };
+                        assert_eq!(sorted(got), want, "popcnt, centre {c}, keep {keep}");
+                    }
+                    if std::arch::is_x86_feature_detected!("avx512f")
+                        && std::arch::is_x86_feature_detected!("avx512vpopcntdq")
+                    {
+                        // SAFETY: the CPU has AVX-512 F and VPOPCNTDQ.
+                        let got =
+                            unsafe { probe.likely_nearest_avx512(&segment, None, block, keep) };
+                        assert_eq!(sorted(got), want, "avx512, centre {c}, keep {keep}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
