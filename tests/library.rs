@@ -18,6 +18,10 @@
 //! 6. What an engine keeps of candidates between queries (facts, skill ids, the term
 //!    tables feedback reads) never shows in a ranking: after profiles are replaced, the
 //!    engine that ranked the old ones ranks exactly as one opened afresh.
+//! 7. A batch (`rank_many`, as `matcher rank` ranks) ranks each job exactly as `rank`
+//!    does alone, though it scans the index's vectors for several jobs at once: the same
+//!    results, scores and feature scores, with few candidates wanted (the pre-scan's
+//!    buffers cut, candidates found by meaning alone ranked) as with the default.
 
 use matcher::{Format, IndexOptions, Matcher, Profile, RankOptions, Text};
 
@@ -211,6 +215,48 @@ fn a_kept_writer_commits_each_write_and_holds_the_lock_until_closed() {
     other.reload().unwrap();
     assert_eq!(other.profile_count().unwrap(), 3);
     assert_eq!(m.profile_count().unwrap(), 3);
+}
+
+#[test]
+fn a_batch_ranks_each_job_as_it_is_ranked_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let m = Matcher::builder()
+        .index_dir(dir.path().join("index"))
+        .threads(2)
+        .build()
+        .unwrap();
+    m.index(&[root.join("profiles")], &IndexOptions::default())
+        .unwrap();
+    let (jobs, errors) = m.read_jobs(&[root.join("jobs")]);
+    assert!(errors.is_empty() && jobs.len() > 8, "{errors:?}");
+    // Five BM25 candidates and one by meaning (the pre-scan keeps 8 of 39).
+    let few = RankOptions {
+        top: 5,
+        depth: Some(5),
+        dense_depth: Some(1),
+        ..RankOptions::default()
+    };
+    for options in [RankOptions::default(), few] {
+        let batch = m.rank_many(&jobs, &options);
+        let mut by_meaning = 0;
+        for (job, batch) in jobs.iter().zip(batch) {
+            let shown = |r: matcher::Ranking| -> Vec<(String, f32, f32, Vec<Option<f32>>)> {
+                (r.results.into_iter())
+                    .map(|x| {
+                        let features = x.explanation.features.iter().map(|f| f.value);
+                        (x.id, x.score, x.bm25, features.collect())
+                    })
+                    .collect()
+            };
+            let (alone, batch) = (shown(m.rank(job, &options).unwrap()), shown(batch.unwrap()));
+            assert_eq!(alone, batch, "{}", job.id);
+            by_meaning += alone.iter().filter(|r| r.2 == 0.0).count();
+        }
+        // With few candidates, some results came by meaning alone (BM25 0: not among
+        // BM25's), so the batch's lists of nearest were used.
+        assert!(options.depth.is_none() || by_meaning > 0);
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tantivy::DocAddress;
+use tantivy::{DocAddress, Searcher};
 
 use super::{DEFAULT_JOB_TOKENS, Matcher};
 use crate::audit::{AuditRecord, Fingerprint};
@@ -24,6 +24,15 @@ struct Meaning {
     job_vectors: JobVectors,
     vectors: Vec<Arc<index::SegmentVectors>>,
     near: Vec<(f32, DocAddress)>,
+}
+
+/// What a batch found for its jobs before ranking them: the profiles nearest each job's
+/// vectors, by one pass of the sign pre-scan over `searcher`'s segments for them all
+/// ([`retrieve::nearest_each`]). Each job is then ranked on that same searcher.
+struct BatchNear {
+    searcher: Searcher,
+    vectors: Vec<Arc<index::SegmentVectors>>,
+    near: Vec<Vec<(f32, DocAddress)>>,
 }
 
 impl Matcher {
@@ -69,6 +78,32 @@ impl Matcher {
             .collect()
     }
 
+    /// The profiles nearest each of `vectors` (a batch's jobs, in order), found in one
+    /// pass over the index's signs; `None` when the ranking does not search by meaning,
+    /// scans exactly, the jobs have no vectors, or the index cannot be read (each job then searches alone, and
+    /// reports the error as its own).
+    fn batch_nearest(&self, vectors: &[JobVectors], options: &RankOptions) -> Option<BatchNear> {
+        if options.dense_exact || self.config.embed_tokens == 0 || !self.by_meaning(options) {
+            return None;
+        }
+        let (_, reader) = self.searching().ok()?;
+        let searcher = reader.searcher();
+        let segments = self.vectors.of(&searcher).ok()?;
+        let jobs: Vec<&JobVectors> = vectors.iter().collect();
+        let near = retrieve::nearest_each(
+            &searcher,
+            &segments,
+            &jobs,
+            options.dense_depth(),
+            self.pool.is_some(),
+        );
+        Some(BatchNear {
+            searcher,
+            vectors: segments,
+            near,
+        })
+    }
+
     /// Whether a ranking with `options` searches by meaning too: when asked to and a
     /// semantic feature has a weight (BM25 alone stays plain BM25).
     fn by_meaning(&self, options: &RankOptions) -> bool {
@@ -79,7 +114,7 @@ impl Matcher {
     /// Rank the indexed profiles against `job`: the BM25 top `options.depth()` re-scored
     /// by the fit features, filtered, best `options.top` first, each with its explanation.
     pub fn rank(&self, job: &Job, options: &RankOptions) -> Result<Ranking> {
-        self.rank_one(job, options, None)
+        self.rank_one(job, options, None, None)
     }
 
     /// [`Matcher::rank`], with the job's vectors when a batch encoded them with its
@@ -93,9 +128,10 @@ impl Matcher {
         job: &Job,
         options: &RankOptions,
         encoded: Option<JobVectors>,
+        found: Option<(&BatchNear, usize)>,
     ) -> Result<Ranking> {
         let (store, reader) = self.searching()?;
-        let searcher = reader.searcher();
+        let searcher = found.map_or_else(|| reader.searcher(), |(b, _)| b.searcher.clone());
         let ranker = Ranker {
             searcher: &searcher,
             fields: &store.fields,
@@ -180,6 +216,13 @@ impl Matcher {
                 return Ok(Meaning::default());
             }
             let job_vectors = encoded.unwrap_or_else(|| self.job_vectors(job));
+            if let Some((batch, at)) = found {
+                return Ok(Meaning {
+                    job_vectors,
+                    vectors: batch.vectors.clone(),
+                    near: batch.near[at].clone(),
+                });
+            }
             let vectors = self.vectors.of(&searcher)?;
             let near = retrieve::nearest(
                 &searcher,
@@ -317,11 +360,13 @@ impl Matcher {
                                 return;
                             }
                             let vectors = self.jobs_vectors(jobs, options);
+                            let near = self.batch_nearest(&vectors, options);
                             for (i, (job, vectors)) in jobs.iter().zip(vectors).enumerate() {
                                 if stop.load(Ordering::Relaxed) {
                                     return;
                                 }
-                                let ranking = self.rank_one(job, options, Some(vectors));
+                                let found = near.as_ref().map(|b| (b, i));
+                                let ranking = self.rank_one(job, options, Some(vectors), found);
                                 let _ = tx.send((c * chunk + i, ranking));
                             }
                         })

@@ -27,7 +27,7 @@ use crate::index::{self, Fields, TermTable, TermTables, occupation_term};
 use crate::job::Job;
 
 pub use dense::DenseFeedback;
-pub(crate) use dense::{JobVectors, moved_toward, nearest};
+pub(crate) use dense::{JobVectors, moved_toward, nearest, nearest_each};
 pub(crate) use search::top_documents;
 
 /// Extra weight of a job-title term searched in the profile headline.
