@@ -80,8 +80,8 @@ impl Matcher {
 
     /// The profiles nearest each of `vectors` (a batch's jobs, in order), found in one
     /// pass over the index's signs; `None` when the ranking does not search by meaning,
-    /// scans exactly, the jobs have no vectors, or the index cannot be read (each job then searches alone, and
-    /// reports the error as its own).
+    /// scans exactly, the jobs have no vectors, or the index cannot be read (each job
+    /// then searches alone, and reports the error as its own).
     fn batch_nearest(&self, vectors: &[JobVectors], options: &RankOptions) -> Option<BatchNear> {
         if options.dense_exact || self.config.embed_tokens == 0 || !self.by_meaning(options) {
             return None;
@@ -122,7 +122,9 @@ impl Matcher {
     /// passages encoded on two threads instead. In a batch every core has jobs of its
     /// own: the split only halved the encoder's micro-batches, and each batch reads
     /// every weight matrix once (1,000 jobs at 10k: 7.1–7.3 s split, 6.5–6.6 s not;
-    /// docs/PERFORMANCE.md).
+    /// docs/PERFORMANCE.md). `found`: the batch's scan for the nearest profiles
+    /// ([`Matcher::batch_nearest`]) and this job's place in it; the job is then ranked on
+    /// the searcher the scan read, with the nearest it found.
     fn rank_one(
         &self,
         job: &Job,
