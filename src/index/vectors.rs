@@ -220,6 +220,9 @@ pub(crate) const SIGN_WORDS: usize = DIM / 64;
 /// have a cosine near `cos(π h / DIM)` (Charikar's hyperplane estimate).
 pub(crate) type Signs = [u64; SIGN_WORDS];
 
+/// A document's signs beside a job's, where both have them.
+type SignPair<'a> = Option<(&'a [u64], &'a Signs)>;
+
 /// How many signs differ.
 #[inline(always)]
 fn differing(a: &[u64], b: &Signs) -> u32 {
@@ -399,6 +402,24 @@ impl SegmentVectors {
         self.text_scale[doc as usize] > 0.0
     }
 
+    /// Document `doc`'s text signs beside `text` and its title signs beside `title`,
+    /// where both sides have them (a document without a title vector has none): the
+    /// pairs [`SegmentVectors::sign_distances`] and its AVX-512 twin count.
+    #[inline(always)]
+    fn sign_pairs<'a>(
+        &'a self,
+        doc: DocId,
+        text: Option<&'a Signs>,
+        title: Option<&'a Signs>,
+    ) -> (SignPair<'a>, SignPair<'a>) {
+        let at = doc as usize * SIGN_WORDS;
+        let title = title.filter(|_| self.title_scale[doc as usize] > 0.0);
+        (
+            text.map(|q| (&self.text_signs[at..at + SIGN_WORDS], q)),
+            title.map(|q| (&self.title_signs[at..at + SIGN_WORDS], q)),
+        )
+    }
+
     /// How many of the `DIM` signs of document `doc`'s text vector differ from `text`,
     /// and of its title vector from `title` (`None` where either side has none).
     #[inline(always)]
@@ -408,19 +429,18 @@ impl SegmentVectors {
         text: Option<&Signs>,
         title: Option<&Signs>,
     ) -> (Option<u32>, Option<u32>) {
-        let at = doc as usize * SIGN_WORDS;
         // Matches, not `Option::map`: a closure would not be compiled with the pre-scan's
-        // `popcnt` (retrieve::dense::Probe).
+        // `popcnt` (retrieve::dense::Probes).
+        let (text, title) = self.sign_pairs(doc, text, title);
         #[allow(clippy::manual_map)]
         let text = match text {
-            Some(q) => Some(differing(&self.text_signs[at..at + SIGN_WORDS], q)),
+            Some((a, q)) => Some(differing(a, q)),
             None => None,
         };
+        #[allow(clippy::manual_map)]
         let title = match title {
-            Some(q) if self.title_scale[doc as usize] > 0.0 => {
-                Some(differing(&self.title_signs[at..at + SIGN_WORDS], q))
-            }
-            _ => None,
+            Some((b, q)) => Some(differing(b, q)),
+            None => None,
         };
         (text, title)
     }
@@ -442,13 +462,9 @@ impl SegmentVectors {
         title: Option<&Signs>,
     ) -> (Option<u32>, Option<u32>) {
         use std::arch::x86_64::*;
-        let at = doc as usize * SIGN_WORDS;
-        let title = title.filter(|_| self.title_scale[doc as usize] > 0.0);
-        let text = text.map(|q| (&self.text_signs[at..at + SIGN_WORDS], q));
-        let title = title.map(|q| (&self.title_signs[at..at + SIGN_WORDS], q));
         // SAFETY: the caller's features (above).
         unsafe {
-            match (text, title) {
+            match self.sign_pairs(doc, text, title) {
                 (Some((a, x)), Some((b, y))) => {
                     let both = _mm512_add_epi64(
                         differing_lanes(a, x),

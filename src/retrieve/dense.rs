@@ -150,16 +150,11 @@ pub(crate) fn nearest(
     if limit == 0 || (job.text.is_none() && job.title.is_none()) {
         return Vec::new();
     }
-    let alive = searcher
-        .segment_readers()
-        .iter()
-        .map(|r| r.alive_bitset())
-        .collect();
-    let scan = Scan::new(vectors, alive, parallel);
-    match exact {
-        true => scan.exact(job, limit),
-        false => scan.probed(&[job], limit).pop().unwrap_or_default(),
+    if !exact {
+        let mut found = nearest_each(searcher, vectors, &[job], limit, parallel);
+        return found.pop().unwrap_or_default();
     }
+    Scan::new(vectors, live(searcher), parallel).exact(job, limit)
 }
 
 /// [`nearest`] of each of `jobs` (the sign pre-scan's, not exact), in one pass over the
@@ -179,12 +174,14 @@ pub(crate) fn nearest_each(
     if limit == 0 {
         return vec![Vec::new(); jobs.len()];
     }
-    let alive = searcher
-        .segment_readers()
-        .iter()
+    Scan::new(vectors, live(searcher), parallel).probed(jobs, limit)
+}
+
+/// Which documents of each of `searcher`'s segments are live (`None`: all of them).
+fn live(searcher: &Searcher) -> Vec<Option<&AliveBitSet>> {
+    (searcher.segment_readers().iter())
         .map(|r| r.alive_bitset())
-        .collect();
-    Scan::new(vectors, alive, parallel).probed(jobs, limit)
+        .collect()
 }
 
 /// What a scan reads: the segments' vectors, which of their documents are live, and the
